@@ -4,17 +4,17 @@ package selector
 type tokenKind uint8
 
 const (
-	tokEnd      tokenKind = iota // end of input
-	tokIdent                     // a run of other bytes: a key, a value, or the words in/notin
-	tokNot                       // !
-	tokEq                        // =
-	tokEqEq                      // ==
-	tokNotEq                     // !=
-	tokGreater                   // >
-	tokLess                      // <
-	tokOpen                      // (
-	tokClose                     // )
-	tokComma                     // ,
+	tokEnd     tokenKind = iota // end of input
+	tokIdent                    // a run of other bytes: a key, a value, or the words in/notin
+	tokNot                      // !
+	tokEq                       // =
+	tokEqEq                     // ==
+	tokNotEq                    // !=
+	tokGreater                  // >
+	tokLess                     // <
+	tokOpen                     // (
+	tokClose                    // )
+	tokComma                    // ,
 )
 
 // token is one lexeme: its kind, its text (a slice of the input) and where

@@ -50,6 +50,9 @@ type Requirement struct {
 	op     Operator
 	values []string // sorted; never mutated after construction
 	num    int64    // the integer operand of GreaterThan and LessThan
+	kw     word     // the key packed, for lookups in a Frozen set
+	vw     word     // the first value packed, for = and != on a Frozen set
+	vws    []word   // every value packed, for in and notin on a Frozen set
 	code   opcode
 }
 
@@ -118,7 +121,16 @@ const msgNotInteger = "for 'Gt', 'Lt' operators, the value must be an integer"
 // ownership of values, which it sorts in place.
 func makeRequirement(key string, op Operator, values []string) Requirement {
 	sortSmall(values)
-	r := Requirement{key: key, op: op, values: values}
+	r := Requirement{key: key, op: op, values: values, kw: pack(key)}
+	if len(values) > 0 {
+		r.vw = pack(values[0])
+	}
+	if len(values) > 1 {
+		r.vws = make([]word, len(values))
+		for i, v := range values {
+			r.vws[i] = pack(v)
+		}
+	}
 	switch op {
 	case Equals, DoubleEquals:
 		r.code = opEqual
@@ -173,8 +185,26 @@ func (r Requirement) Operator() Operator { return r.op }
 func (r Requirement) Values() []string { return slices.Clone(r.values) }
 
 // Equal reports whether r and o have the same key, operator and values.
+// Values are compared as a set, as matching treats them: "a in (x,x)",
+// which [NewRequirement] accepts and String prints as written, equals
+// "a in (x)".
 func (r Requirement) Equal(o Requirement) bool {
-	return r.key == o.key && r.op == o.op && slices.Equal(r.values, o.values)
+	return r.key == o.key && r.op == o.op && sameSet(r.values, o.values)
+}
+
+// sameSet reports whether two sorted lists hold the same distinct values.
+func sameSet(a, b []string) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if a[i] != b[j] {
+			return false
+		}
+		for i++; i < len(a) && a[i] == a[i-1]; i++ {
+		}
+		for j++; j < len(b) && b[j] == b[j-1]; j++ {
+		}
+	}
+	return i == len(a) && j == len(b)
 }
 
 // Matches reports whether the label set satisfies the requirement. A key
@@ -182,10 +212,15 @@ func (r Requirement) Equal(o Requirement) bool {
 // else; GreaterThan and LessThan need the label's value to be an integer.
 // A nil ls is an empty set.
 func (r Requirement) Matches(ls Labels) bool {
-	if ls == nil {
-		return r.match("", false)
+	var v string
+	var ok bool
+	switch ls := ls.(type) {
+	case *Frozen:
+		return r.matchFrozen(ls)
+	case nil:
+	default:
+		v, ok = ls.Lookup(r.key)
 	}
-	v, ok := ls.Lookup(r.key)
 	return r.match(v, ok)
 }
 
@@ -216,6 +251,17 @@ func (r *Requirement) match(v string, ok bool) bool {
 			return n > r.num
 		}
 		return n < r.num
+	}
+	return false
+}
+
+// hasAt reports whether the value at index i of f is one of r's values.
+func (r *Requirement) hasAt(f *Frozen, i int) bool {
+	w := f.packed[i].value
+	for k, x := range r.vws {
+		if x == w && (!w.long() || r.values[k] == f.kv[2*i+1]) {
+			return true
+		}
 	}
 	return false
 }
@@ -277,4 +323,30 @@ func (r *Requirement) size() int {
 		n += len(v) + 1
 	}
 	return n
+}
+
+// matchFrozen decides the requirement on a Frozen set using only the packed
+// words, the pre-parsed integers and, for strings over 15 bytes, a real
+// comparison: no hashing and, usually, no call.
+func (r *Requirement) matchFrozen(f *Frozen) bool {
+	i := f.index(r.key, r.kw)
+	switch r.code {
+	case opEqual:
+		return i >= 0 && f.valueIs(i, r.values[0], r.vw)
+	case opNotEqual:
+		return i < 0 || !f.valueIs(i, r.values[0], r.vw)
+	case opIn:
+		return i >= 0 && r.hasAt(f, i)
+	case opNotIn:
+		return i < 0 || !r.hasAt(f, i)
+	case opExists:
+		return i >= 0
+	case opDoesNotExist:
+		return i < 0
+	case opGreater:
+		return i >= 0 && f.packed[i].isNum && f.packed[i].num > r.num
+	case opLess:
+		return i >= 0 && f.packed[i].isNum && f.packed[i].num < r.num
+	}
+	return false
 }

@@ -46,33 +46,57 @@ func FromValidatedSet(set Set) Selector {
 	values := make([]string, 0, len(set))
 	for _, k := range set.keys() {
 		values = append(values, set[k])
-		reqs = append(reqs, Requirement{key: k, op: Equals, values: values[len(values)-1 : len(values) : len(values)], code: opEqual})
+		reqs = append(reqs, Requirement{key: k, op: Equals, values: values[len(values)-1 : len(values) : len(values)], kw: pack(k), vw: pack(set[k]), code: opEqual})
 	}
 	return Selector{reqs: reqs}
 }
 
 // Matches reports whether the label set satisfies every requirement. It
-// does not allocate. A nil ls is an empty set.
+// does not allocate, and is fastest on a [*Frozen] set. A nil ls is an
+// empty set.
 func (s Selector) Matches(ls Labels) bool {
 	if s.nothing {
 		return false
 	}
-	if set, ok := ls.(Set); ok {
-		for i := range s.reqs {
-			r := &s.reqs[i]
-			v, ok := set[r.key]
-			if !r.match(v, ok) {
-				return false
-			}
-		}
-		return true
+	switch ls := ls.(type) {
+	case *Frozen:
+		return s.matchFrozen(ls)
+	case Set:
+		return s.matchSet(ls)
+	case nil:
+		return s.matchSet(nil)
 	}
 	for i := range s.reqs {
 		r := &s.reqs[i]
-		var v string
-		var ok bool
-		if ls != nil {
-			v, ok = ls.Lookup(r.key)
+		v, ok := ls.Lookup(r.key)
+		if !r.match(v, ok) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchFrozen and matchSet are Matches specialised to the two concrete
+// label types, so that the lookup is inlined rather than called through an
+// interface; equality, by far the most common operator, is decided inline.
+func (s Selector) matchFrozen(f *Frozen) bool {
+	for i := range s.reqs {
+		if !s.reqs[i].matchFrozen(f) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s Selector) matchSet(set Set) bool {
+	for i := range s.reqs {
+		r := &s.reqs[i]
+		v, ok := set[r.key]
+		if r.code == opEqual {
+			if !ok || v != r.values[0] {
+				return false
+			}
+			continue
 		}
 		if !r.match(v, ok) {
 			return false
@@ -96,10 +120,16 @@ func (s Selector) Requirements() []Requirement { return slices.Clone(s.reqs) }
 func (s Selector) Len() int { return len(s.reqs) }
 
 // Add returns a new selector with reqs added to those of s, in canonical
-// order; s is unchanged. Adding to [Nothing] gives Nothing.
+// order; s is unchanged. Adding to [Nothing] gives Nothing, and so does
+// adding a zero Requirement, which matches nothing.
 func (s Selector) Add(reqs ...Requirement) Selector {
 	if s.nothing {
 		return s
+	}
+	for i := range reqs {
+		if reqs[i].code == opInvalid {
+			return Nothing()
+		}
 	}
 	all := make([]Requirement, 0, len(s.reqs)+len(reqs))
 	all = append(all, s.reqs...)
