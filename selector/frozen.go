@@ -17,6 +17,7 @@ import (
 type Frozen struct {
 	packed []entry  // packed[i] packs kv[2i] and kv[2i+1]
 	kv     []string // key0, value0, key1, value1, ... sorted by key
+	keys   uint64   // a one-word Bloom filter of the keys: the OR of bit(key)
 }
 
 // entry is one label, packed, with its value read as an integer once so
@@ -55,6 +56,13 @@ func pack(s string) word {
 	return w
 }
 
+// bit is the Bloom filter bit of a packed key: a clear bit in a set's
+// filter proves the key absent without a scan, which is what settles "!k",
+// "k notin (...)" and most failed lookups.
+func (w word) bit() uint64 {
+	return 1 << ((w.lo ^ w.hi) * 0x9E3779B97F4A7C15 >> 58)
+}
+
 // long reports whether w stands for a string over 15 bytes.
 func (w word) long() bool { return w.hi>>56 == longMarker }
 
@@ -63,7 +71,9 @@ func Freeze(s Set) *Frozen {
 	f := &Frozen{packed: make([]entry, 0, len(s)), kv: make([]string, 0, 2*len(s))}
 	for _, k := range s.keys() {
 		n, err := strconv.ParseInt(s[k], 10, 64)
-		f.packed = append(f.packed, entry{key: pack(k), value: pack(s[k]), num: n, isNum: err == nil})
+		kw := pack(k)
+		f.packed = append(f.packed, entry{key: kw, value: pack(s[k]), num: n, isNum: err == nil})
+		f.keys |= kw.bit()
 		f.kv = append(f.kv, k, s[k])
 	}
 	return f
@@ -83,7 +93,17 @@ func (f *Frozen) index(key string, w word) int {
 	if f == nil {
 		return -1
 	}
-	for i := range f.packed {
+	return f.indexFrom(0, key, w)
+}
+
+// indexFrom is index for a key known not to sort before the key at from.
+// Matching walks a selector's requirements in key order, so each lookup can
+// start where the last one was found.
+func (f *Frozen) indexFrom(from int, key string, w word) int {
+	if f.keys&w.bit() == 0 {
+		return -1
+	}
+	for i := from; i < len(f.packed); i++ {
 		if f.packed[i].key == w && (!w.long() || f.kv[2*i] == key) {
 			return i
 		}

@@ -216,7 +216,10 @@ func (r Requirement) Matches(ls Labels) bool {
 	var ok bool
 	switch ls := ls.(type) {
 	case *Frozen:
-		return r.matchFrozen(ls)
+		if ls == nil {
+			return r.match("", false)
+		}
+		return r.matchFrozenAt(ls, ls.index(r.key, r.kw))
 	case nil:
 	default:
 		v, ok = ls.Lookup(r.key)
@@ -325,11 +328,11 @@ func (r *Requirement) size() int {
 	return n
 }
 
-// matchFrozen decides the requirement on a Frozen set using only the packed
-// words, the pre-parsed integers and, for strings over 15 bytes, a real
-// comparison: no hashing and, usually, no call.
-func (r *Requirement) matchFrozen(f *Frozen) bool {
-	i := f.index(r.key, r.kw)
+// matchFrozenAt decides the requirement on a Frozen set whose label r.key
+// is at index i (or absent, i < 0), using only the packed words, the
+// pre-parsed integers and, for strings over 15 bytes, a real comparison: no
+// hashing and, usually, no call.
+func (r *Requirement) matchFrozenAt(f *Frozen, i int) bool {
 	switch r.code {
 	case opEqual:
 		return i >= 0 && f.valueIs(i, r.values[0], r.vw)

@@ -60,6 +60,9 @@ func (s Selector) Matches(ls Labels) bool {
 	}
 	switch ls := ls.(type) {
 	case *Frozen:
+		if ls == nil {
+			return s.matchSet(nil)
+		}
 		return s.matchFrozen(ls)
 	case Set:
 		return s.matchSet(ls)
@@ -78,10 +81,35 @@ func (s Selector) Matches(ls Labels) bool {
 
 // matchFrozen and matchSet are Matches specialised to the two concrete
 // label types, so that the lookup is inlined rather than called through an
-// interface; equality, by far the most common operator, is decided inline.
+// interface and the common operators are decided without a call.
 func (s Selector) matchFrozen(f *Frozen) bool {
+	from := 0
 	for i := range s.reqs {
-		if !s.reqs[i].matchFrozen(f) {
+		r := &s.reqs[i]
+		j := f.indexFrom(from, r.key, r.kw)
+		if j >= 0 {
+			from = j
+		}
+		// The same decisions as Requirement.matchFrozenAt, written out so
+		// that no operator costs a call.
+		var ok bool
+		switch r.code {
+		case opEqual:
+			ok = j >= 0 && f.valueIs(j, r.values[0], r.vw)
+		case opNotEqual:
+			ok = j < 0 || !f.valueIs(j, r.values[0], r.vw)
+		case opIn:
+			ok = j >= 0 && r.hasAt(f, j)
+		case opNotIn:
+			ok = j < 0 || !r.hasAt(f, j)
+		case opExists:
+			ok = j >= 0
+		case opDoesNotExist:
+			ok = j < 0
+		default:
+			ok = r.matchFrozenAt(f, j)
+		}
+		if !ok {
 			return false
 		}
 	}
