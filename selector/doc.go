@@ -47,10 +47,18 @@
 // requirements and a repeated key its order among the repeats is an
 // artefact; svcsim always keeps the order they were written in. Selector is
 // a value type rather than an interface, and its zero value is Everything.
+// [Requirement.Equal] compares set values as sets, so "a in (x,x)" (which
+// NewRequirement accepts and String prints as written, as in Kubernetes)
+// equals the "a in (x)" that parsing it gives back.
 //
 // # Performance
 //
-// Matching does not allocate and costs one map lookup per requirement;
-// parsing allocates only the requirements and one shared array of values.
-// The conformance module's benchmarks compare both with apimachinery.
+// Matching never allocates. On a [Set] it costs one map lookup per
+// requirement, which is most of what apimachinery's matching costs too. On a
+// [*Frozen] set, the immutable form svcsim keeps stored objects' labels in,
+// keys and values are compared as packed machine words behind a one-word
+// Bloom filter, and matching takes under half of apimachinery's time. Parsing
+// allocates only the requirements and one shared array of values, about a
+// tenth of apimachinery's time. The conformance module's benchmarks measure
+// both side by side.
 package selector
