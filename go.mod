@@ -3,6 +3,7 @@ module github.com/svcsim/svcsim
 go 1.25
 
 require (
+	github.com/google/btree v1.1.3
 	github.com/stretchr/testify v1.12.1
 	pgregory.net/rapid v1.3.0
 )

@@ -1,0 +1,71 @@
+// Package cluster is svcsim's simulated Kubernetes control plane and nodes:
+// an object store with watches (the apiserver), a scheduler, a kubelet on
+// every node, and the deterministic event loop that drives them all in
+// virtual time. Controllers — the built-in ones of later packages and your
+// own — sit on it as ordinary watchers of the store.
+//
+// # Usage
+//
+//	sim, err := cluster.New(cluster.Config{Seed: 1})
+//	k := sim.Kubectl("default")
+//	k.Run("web", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+//	sim.Settle()              // scheduled, given an IP, started, ready
+//	out, _ := k.Get(cluster.KindPod, cluster.GetOptions{Wide: true})
+//
+// # The event loop
+//
+// Every change is an event in one queue ordered by (virtual time, sequence
+// number): a store write's delivery to each watcher, a kubelet transition, a
+// probe, a timer. [Sim.Step] runs one, [Sim.RunFor] and [Sim.RunUntil] run
+// up to a time, and [Sim.Settle] runs until nothing is left to happen. Calls
+// you make (Create, Kubectl verbs, faults) act at the current virtual time.
+// Nothing reads the wall clock or starts a goroutine, and every random choice
+// (generated names, UIDs, lags) draws from the one source seeded by
+// [Config.Seed]: the same seed and the same calls give the same trace, byte
+// for byte, which [Sim.Digest] fingerprints.
+//
+// # Timing
+//
+// How long things take is [Config.Timing]. The default, [Instant], delivers
+// every watch event at the instant of the change, so a chain of reactions
+// completes at one virtual instant in a defined order: easiest to teach and
+// to test. [Realistic] adds tens of milliseconds of jittered lag to every
+// watch and a second or so to container starts, which opens the windows in
+// which components disagree that property tests look for. Probe periods,
+// grace periods and back-offs take their configured time in both.
+//
+// # Writing a controller
+//
+// A controller is code that calls [Sim.Watch] for the kinds it cares about,
+// reacts in its handler by reading and writing the store, and sets timers
+// with [Sim.After]. That is exactly how the scheduler and kubelets are
+// built. Writes made inside a handler are attributed to the watcher's name
+// in the trace.
+//
+// # Errors
+//
+// The store validates like the apiserver and returns a [*StatusError] with
+// the apiserver's message, wrapping [ErrNotFound], [ErrAlreadyExists],
+// [ErrInvalid] or [ErrConflict]; an invalid object's error lists every
+// broken rule as a [FieldError]. A call that fails changes nothing.
+//
+// # Simplifications
+//
+// svcsim models what decides which pods are endpoints and whether they
+// answer; the rest is simplified, deliberately:
+//   - Scheduling spreads pods over ready, schedulable nodes by count, ties by
+//     node name; no resources, affinities, taints or priorities.
+//   - Readiness probes do not run a real check: they pass unless a fault
+//     (FailReadiness) makes them fail. Liveness and startup probes, init
+//     containers and sidecars are not modelled.
+//   - Containers start together after Timing.ContainerStart; images are
+//     always present.
+//   - A pod's app is modelled only as accepting connections or not: how it
+//     reacts to SIGTERM is the pod's OnSIGTERM field, a svcsim extension.
+//   - A lost node's pods are marked not ready after the node monitor grace
+//     period (50 s) but never evicted.
+//   - Apply replaces metadata and spec rather than doing a three-way merge.
+//   - There is no garbage collector yet: owner references are recorded but
+//     deleting an owner does not delete its dependents.
+//   - Only Namespace, Node and Pod exist so far.
+package cluster

@@ -1,0 +1,360 @@
+package cluster
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/svcsim/svcsim/selector"
+)
+
+// Kubectl runs kubectl-shaped commands against a simulated cluster, in one
+// namespace. Each command acts at the current virtual time, like a user at
+// a terminal; run the loop (Settle, RunFor) to let the cluster react.
+// Messages kubectl would print ("pod/web-1 labeled") go to Out.
+type Kubectl struct {
+	s  *Sim
+	ns string
+	// Out receives kubectl's messages; nil discards them.
+	Out io.Writer
+}
+
+// Kubectl returns a client for namespace ("" means "default").
+func (s *Sim) Kubectl(namespace string) *Kubectl {
+	if namespace == "" {
+		namespace = "default"
+	}
+	return &Kubectl{s: s, ns: namespace}
+}
+
+// Namespace returns the namespace the client works in.
+func (k *Kubectl) Namespace() string { return k.ns }
+
+func (k *Kubectl) say(format string, args ...any) {
+	if k.Out != nil {
+		fmt.Fprintf(k.Out, format+"\n", args...)
+	}
+}
+
+// RunOptions are kubectl run's flags.
+type RunOptions struct {
+	// Image is the container image (--image); required.
+	Image string
+	// Labels are the pod's labels (-l); default run=<name>.
+	Labels map[string]string
+	// Port is the container port to declare (--port); 0 for none.
+	Port int32
+}
+
+// Run creates a bare pod with one container named after it, as
+// `kubectl run NAME --image IMAGE [-l k=v] [--port P]` does.
+func (k *Kubectl) Run(name string, opts RunOptions) (*Pod, error) {
+	labels := selector.Set(opts.Labels).Clone()
+	if len(labels) == 0 {
+		labels = selector.Set{"run": name}
+	}
+	c := Container{Name: name, Image: opts.Image}
+	if opts.Port != 0 {
+		c.Ports = []ContainerPort{{ContainerPort: opts.Port}}
+	}
+	o, err := k.s.Create(&Pod{ObjectMeta: ObjectMeta{Name: name, Namespace: k.ns, Labels: labels}, Spec: PodSpec{Containers: []Container{c}}})
+	if err != nil {
+		return nil, err
+	}
+	k.say("pod/%s created", name)
+	return o.(*Pod), nil
+}
+
+// Apply creates obj, or updates the existing object of that name with its
+// metadata and spec, as kubectl apply does (without apply's three-way merge:
+// what you pass replaces what is there, status aside). The object's
+// namespace defaults to the client's.
+func (k *Kubectl) Apply(obj Object) (Object, error) {
+	if obj == nil {
+		return nil, &StatusError{Op: "apply", Err: ErrInvalid, Causes: []FieldError{{Field: "object", Type: "Required value"}}}
+	}
+	o := obj.DeepCopyObject()
+	m := o.Meta()
+	if m.Namespace == "" && !clusterScoped(o.Kind()) {
+		m.Namespace = k.ns
+	}
+	ref := resource(o.Kind()) + "/" + m.Name
+	cur, exists := k.s.store.get(o.Kind(), namespaceOf(o), m.Name)
+	if !exists || m.Name == "" {
+		out, err := k.s.Create(o)
+		if err == nil {
+			k.say("%s/%s created", resource(o.Kind()), out.Meta().Name)
+		}
+		return out, err
+	}
+	m.ResourceVersion = 0
+	out, err := k.s.Update(o)
+	if err != nil {
+		return nil, err
+	}
+	if out.Meta().ResourceVersion == cur.Meta().ResourceVersion {
+		k.say("%s unchanged", ref)
+	} else {
+		k.say("%s configured", ref)
+	}
+	return out, nil
+}
+
+func namespaceOf(o Object) string {
+	if clusterScoped(o.Kind()) {
+		return ""
+	}
+	return o.Meta().Namespace
+}
+
+// ErrUsage is wrapped by errors for malformed command arguments.
+var ErrUsage = errors.New("kubectl: invalid arguments")
+
+// labelChange is one argument of kubectl label: set key=value, or remove key-.
+type labelChange struct {
+	key, value string
+	remove     bool
+}
+
+// parseLabelArgs reads kubectl label's arguments: "k=v" to set, "k-" to
+// remove, and the flag "--overwrite".
+func parseLabelArgs(args []string) ([]labelChange, bool, error) {
+	var changes []labelChange
+	overwrite := false
+	for _, a := range args {
+		switch {
+		case a == "--overwrite":
+			overwrite = true
+		case strings.HasSuffix(a, "-") && !strings.Contains(a, "="):
+			k := strings.TrimSuffix(a, "-")
+			if p := selector.KeyProblems(k); p != nil {
+				return nil, false, fmt.Errorf("%w: invalid label spec: %s: %s", ErrUsage, a, strings.Join(p, "; "))
+			}
+			changes = append(changes, labelChange{key: k, remove: true})
+		case strings.Count(a, "=") == 1:
+			k, v, _ := strings.Cut(a, "=")
+			var problems []string
+			problems = append(problems, selector.KeyProblems(k)...)
+			problems = append(problems, selector.ValueProblems(v)...)
+			if problems != nil {
+				return nil, false, fmt.Errorf("%w: invalid label spec: %s: %s", ErrUsage, a, strings.Join(problems, "; "))
+			}
+			changes = append(changes, labelChange{key: k, value: v})
+		default:
+			return nil, false, fmt.Errorf("%w: invalid label spec: %s, should be key=value or key-", ErrUsage, a)
+		}
+	}
+	if len(changes) == 0 {
+		return nil, false, fmt.Errorf("%w: at least one label update is required", ErrUsage)
+	}
+	seen := map[string]bool{}
+	for _, c := range changes {
+		if seen[c.key] {
+			return nil, false, fmt.Errorf("%w: can not both modify and remove the same label %q", ErrUsage, c.key)
+		}
+		seen[c.key] = true
+	}
+	return changes, overwrite, nil
+}
+
+// Label changes the labels of one object, as `kubectl label KIND NAME
+// args...` does: "k=v" sets a label, "k-" removes one, and "--overwrite"
+// allows changing a label that already has a different value. Without it
+// that is an error, and nothing changes.
+func (k *Kubectl) Label(kind Kind, name string, args ...string) error {
+	return k.label(kind, []string{name}, args)
+}
+
+// LabelSelected is [Kubectl.Label] for every object of kind matching the
+// selector sel (kubectl label KIND -l SEL args...). All objects are checked
+// before any is changed, so a failure changes nothing.
+func (k *Kubectl) LabelSelected(kind Kind, sel string, args ...string) error {
+	parsed, err := selector.Parse(sel)
+	if err != nil {
+		return err
+	}
+	var names []string
+	k.s.store.each(kind, k.scope(kind), func(o Object) bool {
+		if parsed.Matches(o.Meta().Labels) {
+			names = append(names, o.Meta().Name)
+		}
+		return true
+	})
+	if len(names) == 0 {
+		k.say("No resources found in %s namespace.", k.ns)
+		return nil
+	}
+	return k.label(kind, names, args)
+}
+
+func (k *Kubectl) scope(kind Kind) string {
+	if clusterScoped(kind) {
+		return ""
+	}
+	return k.ns
+}
+
+func (k *Kubectl) label(kind Kind, names []string, args []string) error {
+	changes, overwrite, err := parseLabelArgs(args)
+	if err != nil {
+		return err
+	}
+	type plan struct {
+		obj     Object
+		changed bool
+	}
+	plans := make([]plan, 0, len(names))
+	for _, name := range names {
+		cur, ok := k.s.store.get(kind, k.scope(kind), name)
+		if !ok {
+			return &StatusError{Op: "label", Kind: kind, Namespace: k.scope(kind), Name: name, Err: ErrNotFound}
+		}
+		o := cur.DeepCopyObject()
+		m := o.Meta()
+		changed := false
+		for _, c := range changes {
+			old, has := m.Labels[c.key]
+			switch {
+			case c.remove:
+				if has {
+					delete(m.Labels, c.key)
+					changed = true
+				}
+			case has && old == c.value:
+			case has && !overwrite:
+				return fmt.Errorf("%w: '%s' already has a value (%s), and --overwrite is false", ErrUsage, c.key, old)
+			default:
+				if m.Labels == nil {
+					m.Labels = selector.Set{}
+				}
+				m.Labels[c.key] = c.value
+				changed = true
+			}
+		}
+		plans = append(plans, plan{obj: o, changed: changed})
+	}
+	onlyRemovals := true
+	for _, c := range changes {
+		if !c.remove {
+			onlyRemovals = false
+		}
+	}
+	for _, p := range plans {
+		ref := resource(kind) + "/" + p.obj.Meta().Name
+		if !p.changed {
+			k.say("%s not labeled", ref)
+			continue
+		}
+		if _, err := k.s.Update(p.obj); err != nil {
+			return err // unreachable: the changes were validated above
+		}
+		if onlyRemovals {
+			k.say("%s unlabeled", ref)
+		} else {
+			k.say("%s labeled", ref)
+		}
+	}
+	return nil
+}
+
+// Delete deletes one object, as `kubectl delete KIND NAME` does; see
+// [Sim.Delete] for what graceful deletion of a pod involves.
+func (k *Kubectl) Delete(kind Kind, name string, opts DeleteOptions) error {
+	if err := k.s.Delete(kind, k.scope(kind), name, opts); err != nil {
+		return err
+	}
+	k.say("%s %q deleted", resource(kind), name)
+	return nil
+}
+
+// DeleteSelected deletes every object of kind matching the selector sel
+// (kubectl delete KIND -l SEL).
+func (k *Kubectl) DeleteSelected(kind Kind, sel string, opts DeleteOptions) error {
+	parsed, err := selector.Parse(sel)
+	if err != nil {
+		return err
+	}
+	if opts.GracePeriodSeconds != nil && *opts.GracePeriodSeconds < 0 {
+		return &StatusError{Op: "delete", Kind: kind, Namespace: k.scope(kind), Err: ErrInvalid,
+			Causes: []FieldError{{Field: "gracePeriodSeconds", Type: "Invalid value", Value: fmt.Sprint(*opts.GracePeriodSeconds), Detail: "must be greater than or equal to 0"}}}
+	}
+	objs := k.s.List(kind, k.scope(kind), parsed)
+	if len(objs) == 0 {
+		k.say("No resources found")
+		return nil
+	}
+	for _, o := range objs {
+		if err := k.Delete(kind, o.Meta().Name, opts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// GetOptions are kubectl get's flags.
+type GetOptions struct {
+	// Selector filters by labels (-l), in the kubectl syntax.
+	Selector string
+	// Wide adds the extra columns of -o wide.
+	Wide bool
+}
+
+// Get renders `kubectl get` for pods or nodes as kubectl prints it, or
+// kubectl's "No resources found in <ns> namespace." when nothing matches.
+func (k *Kubectl) Get(kind Kind, opts GetOptions) (string, error) {
+	sel, err := selector.Parse(opts.Selector)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	switch kind {
+	case KindPod:
+		pods := ListAs[*Pod](k.s, k.ns, sel)
+		if len(pods) == 0 {
+			return "No resources found in " + k.ns + " namespace.\n", nil
+		}
+		err = PrintPods(&b, k.s.now, pods, opts.Wide)
+	case KindNode:
+		nodes := ListAs[*Node](k.s, "", sel)
+		if len(nodes) == 0 {
+			return "No resources found\n", nil
+		}
+		err = PrintNodes(&b, k.s.now, nodes, opts.Wide)
+	default:
+		return "", fmt.Errorf("%w: kubectl get does not print %s yet", ErrUsage, kind)
+	}
+	return b.String(), err
+}
+
+// GetEvents renders `kubectl get events` for the client's namespace.
+func (k *Kubectl) GetEvents() (string, error) {
+	events := k.s.Events(k.ns)
+	if len(events) == 0 {
+		return "No resources found in " + k.ns + " namespace.\n", nil
+	}
+	var b bytes.Buffer
+	err := PrintEvents(&b, k.s.now, events)
+	return b.String(), err
+}
+
+// Describe renders `kubectl describe` for a pod.
+func (k *Kubectl) Describe(kind Kind, name string) (string, error) {
+	if kind != KindPod {
+		return "", fmt.Errorf("%w: kubectl describe does not print %s yet", ErrUsage, kind)
+	}
+	p, ok := GetAs[*Pod](k.s, k.ns, name)
+	if !ok {
+		return "", &StatusError{Op: "get", Kind: kind, Namespace: k.ns, Name: name, Err: ErrNotFound}
+	}
+	var events []Event
+	for _, e := range k.s.Events(k.ns) {
+		if e.Kind == KindPod && e.Name == name {
+			events = append(events, e)
+		}
+	}
+	var b bytes.Buffer
+	err := DescribePod(&b, k.s.now, p, events)
+	return b.String(), err
+}

@@ -1,0 +1,193 @@
+package cluster
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// event is one scheduled change. Events run in (at, seq) order: by virtual
+// time, and among equal times in the order they were scheduled.
+type event struct {
+	at   Time
+	seq  uint64
+	fn   func()
+	tr   TraceEntry // what the trace records when the event runs
+	idle bool       // background work that keeps nothing busy; see Settle
+}
+
+// queue is a binary min-heap of events. A hand-written heap on a slice of
+// values keeps scheduling allocation-free apart from the closure itself.
+type queue []event
+
+func (q queue) less(i, j int) bool {
+	return q[i].at < q[j].at || q[i].at == q[j].at && q[i].seq < q[j].seq
+}
+
+func (q *queue) push(e event) {
+	*q = append(*q, e)
+	h := *q
+	for i := len(h) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !h.less(i, p) {
+			break
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func (q *queue) pop() event {
+	h := *q
+	top := h[0]
+	last := len(h) - 1
+	h[0] = h[last]
+	h[last] = event{}
+	h = h[:last]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(h) && h.less(l, m) {
+			m = l
+		}
+		if r < len(h) && h.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	// Give back the room a burst of events left behind, so that a big
+	// quiet cluster does not hold its busiest moment's queue for ever.
+	if cap(h) > 1024 && len(h) < cap(h)/2 {
+		h = append(make(queue, 0, len(h)+len(h)/4), h...)
+	}
+	*q = h
+	return top
+}
+
+// schedule queues fn to run at t, never earlier than now.
+func (s *Sim) schedule(t Time, tr TraceEntry, idle bool, fn func()) {
+	if t < s.now {
+		t = s.now
+	}
+	s.seq++
+	if !idle {
+		s.busy++
+	}
+	s.queue.push(event{at: t, seq: s.seq, fn: fn, tr: tr, idle: idle})
+}
+
+// After schedules fn to run d after the current virtual time, on behalf of
+// component (a name for the trace, like "my-controller"). It is how a
+// controller of your own sets a timer; use it from inside watch handlers and
+// other events as freely as from outside. A negative d means now.
+func (s *Sim) After(d time.Duration, component string, fn func()) {
+	s.schedule(s.now.Add(d), TraceEntry{Component: component, Action: "Timer"}, false, fn)
+}
+
+// Now returns the current virtual time.
+func (s *Sim) Now() Time { return s.now }
+
+// Pending returns the number of scheduled events that have not run.
+func (s *Sim) Pending() int { return len(s.queue) }
+
+// Step runs the next scheduled event, advancing virtual time to it, and
+// reports whether there was one.
+func (s *Sim) Step() bool {
+	if len(s.queue) == 0 {
+		return false
+	}
+	s.runNext()
+	return true
+}
+
+func (s *Sim) runNext() {
+	e := s.queue.pop()
+	if !e.idle {
+		s.busy--
+	}
+	s.now = e.at
+	s.events++
+	e.tr.At = s.now
+	s.trace.add(e.tr)
+	prev := s.current
+	s.current = e.tr.Component
+	e.fn()
+	s.current = prev
+}
+
+// RunFor runs every event scheduled within the next d and leaves virtual
+// time at exactly now+d.
+func (s *Sim) RunFor(d time.Duration) { s.RunUntil(s.now.Add(d)) }
+
+// RunUntil runs every event scheduled up to and including t, and leaves
+// virtual time at t (or where it was, if t is in the past).
+func (s *Sim) RunUntil(t Time) {
+	for len(s.queue) > 0 && s.queue[0].at <= t {
+		s.runNext()
+	}
+	if t > s.now {
+		s.now = t
+	}
+}
+
+// DefaultSettleLimit is how many events [Sim.Settle] runs before it gives up.
+const DefaultSettleLimit = 10_000_000
+
+// Settle runs events until nothing is left to happen: no event is pending
+// except periodic background work that changes nothing (a readiness probe
+// that keeps passing, say). It returns a [*BusyError] naming what kept the
+// loop busy if that takes more than the configured SettleLimit events, as it
+// would with a controller that reschedules itself forever.
+func (s *Sim) Settle() error {
+	limit := s.cfg.SettleLimit
+	for n := 0; s.busy > 0; n++ {
+		if n >= limit {
+			return s.busyError(n)
+		}
+		s.runNext()
+	}
+	return nil
+}
+
+// BusyError is returned by [Sim.Settle] when the loop does not go quiet
+// within its event limit. It counts the pending events by the component and
+// action that scheduled them, busiest first.
+type BusyError struct {
+	Ran     int      // events run before giving up
+	At      Time     // virtual time reached
+	Pending []string // "component action: count", busiest first
+}
+
+// Error summarises what kept the loop busy.
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("cluster: not settled after %d events (virtual time %s); pending: %s",
+		e.Ran, e.At, strings.Join(e.Pending, ", "))
+}
+
+func (s *Sim) busyError(ran int) error {
+	counts := map[string]int{}
+	for _, e := range s.queue {
+		if !e.idle {
+			counts[e.tr.Component+" "+e.tr.Action]++
+		}
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if counts[a] != counts[b] {
+			return counts[b] - counts[a]
+		}
+		return strings.Compare(a, b)
+	})
+	pending := make([]string, len(keys))
+	for i, k := range keys {
+		pending[i] = fmt.Sprintf("%s: %d", k, counts[k])
+	}
+	return &BusyError{Ran: ran, At: s.now, Pending: pending}
+}

@@ -1,0 +1,150 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+)
+
+// Config describes a simulated cluster. The zero Config is a three-node
+// cluster with instant timing and seed 0.
+type Config struct {
+	// Seed seeds the one random source every random choice draws from:
+	// generated names, UIDs, lags. The same seed and the same calls give
+	// the same run, byte for byte.
+	Seed uint64
+	// Nodes is the number of nodes, named node-1, node-2, ...; 0 means 3.
+	Nodes int
+	// Timing is how long things take; the zero Timing means [Instant].
+	Timing Timing
+	// PodCIDR is the cluster's pod range, default 10.244.0.0/16. Node i
+	// gets the i-th subrange of size NodeCIDRMaskSize (default /24).
+	PodCIDR          string
+	NodeCIDRMaskSize int
+	// NodeIPBase is the first node's InternalIP, default 172.18.0.2; the
+	// others follow it.
+	NodeIPBase string
+	// TraceCapacity is how many trace entries to keep in memory (the digest
+	// always covers all of them); 0 means [DefaultTraceCapacity] and a
+	// negative value keeps none.
+	TraceCapacity int
+	// SettleLimit bounds [Sim.Settle]; 0 means [DefaultSettleLimit].
+	SettleLimit int
+	// EventCapacity is how many events (kubectl get events) to keep; 0
+	// means [DefaultEventCapacity] and a negative value keeps none.
+	EventCapacity int
+}
+
+// ErrConfig is wrapped by every error [New] returns.
+var ErrConfig = errors.New("cluster: invalid config")
+
+// Sim is a simulated Kubernetes cluster: an object store with watches, the
+// scheduler, a kubelet per node, and the event loop that drives them in
+// virtual time. It is a single-goroutine state machine: nothing in it runs
+// unless you call one of its methods, and it must not be used from several
+// goroutines at once.
+type Sim struct {
+	cfg    Config
+	rand   *rand.Rand
+	now    Time
+	seq    uint64
+	queue  queue
+	busy   int    // pending events that are not idle
+	events uint64 // events run
+	trace  trace
+	// current is the component whose event is running, "" outside events;
+	// store writes are attributed to it.
+	current string
+
+	store    store
+	watchers []*watcher
+	eventLog eventLog
+
+	nodes    []*nodeState // in name order
+	podCIDR  netip.Prefix
+	kubelets map[string]*kubelet
+	pods     map[string]*podRuntime // by namespace/name, kubelet-side state
+}
+
+// New builds a cluster from cfg: the built-in namespaces, the nodes, the
+// scheduler and a kubelet on each node, all settled at virtual time zero.
+func New(cfg Config) (*Sim, error) {
+	if cfg.Nodes == 0 {
+		cfg.Nodes = 3
+	}
+	if cfg.Nodes < 0 || cfg.Nodes > 5000 {
+		return nil, fmt.Errorf("%w: Nodes must be between 1 and 5000, got %d", ErrConfig, cfg.Nodes)
+	}
+	if cfg.Timing.Watch == nil && cfg.Timing.ContainerStart == nil && cfg.Timing.NodeMonitorGracePeriod == 0 {
+		cfg.Timing = Instant()
+	}
+	if cfg.Timing.ContainerStart == nil {
+		cfg.Timing.ContainerStart = Fixed(0)
+	}
+	if cfg.Timing.NodeMonitorGracePeriod <= 0 {
+		cfg.Timing.NodeMonitorGracePeriod = Instant().NodeMonitorGracePeriod
+	}
+	if cfg.PodCIDR == "" {
+		cfg.PodCIDR = "10.244.0.0/16"
+	}
+	if cfg.NodeCIDRMaskSize == 0 {
+		cfg.NodeCIDRMaskSize = 24
+	}
+	if cfg.NodeIPBase == "" {
+		cfg.NodeIPBase = "172.18.0.2"
+	}
+	if cfg.TraceCapacity == 0 {
+		cfg.TraceCapacity = DefaultTraceCapacity
+	}
+	if cfg.TraceCapacity < 0 {
+		cfg.TraceCapacity = 0
+	}
+	if cfg.EventCapacity == 0 {
+		cfg.EventCapacity = DefaultEventCapacity
+	}
+	if cfg.EventCapacity < 0 {
+		cfg.EventCapacity = 0
+	}
+	if cfg.SettleLimit <= 0 {
+		cfg.SettleLimit = DefaultSettleLimit
+	}
+	prefix, err := netip.ParsePrefix(cfg.PodCIDR)
+	if err != nil || !prefix.Addr().Is4() {
+		return nil, fmt.Errorf("%w: PodCIDR %q is not an IPv4 CIDR", ErrConfig, cfg.PodCIDR)
+	}
+	prefix = prefix.Masked()
+	if cfg.NodeCIDRMaskSize < prefix.Bits() || cfg.NodeCIDRMaskSize > 30 {
+		return nil, fmt.Errorf("%w: NodeCIDRMaskSize %d must be between the PodCIDR's /%d and /30", ErrConfig, cfg.NodeCIDRMaskSize, prefix.Bits())
+	}
+	if subnets := 1 << (cfg.NodeCIDRMaskSize - prefix.Bits()); cfg.Nodes > subnets {
+		return nil, fmt.Errorf("%w: PodCIDR %s has room for %d node ranges of /%d, not %d nodes", ErrConfig, prefix, subnets, cfg.NodeCIDRMaskSize, cfg.Nodes)
+	}
+	base, err := netip.ParseAddr(cfg.NodeIPBase)
+	if err != nil || !base.Is4() {
+		return nil, fmt.Errorf("%w: NodeIPBase %q is not an IPv4 address", ErrConfig, cfg.NodeIPBase)
+	}
+	s := &Sim{
+		cfg:      cfg,
+		rand:     rand.New(rand.NewPCG(cfg.Seed, 0x5ec5eed)),
+		trace:    newTrace(cfg.TraceCapacity),
+		store:    newStore(),
+		podCIDR:  prefix,
+		kubelets: map[string]*kubelet{},
+		pods:     map[string]*podRuntime{},
+		eventLog: eventLog{limit: cfg.EventCapacity, index: map[string]int{}},
+	}
+	s.bootstrap(base)
+	if err := s.Settle(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Rand returns the simulation's seeded random source. A controller of your
+// own must draw from it, and from nothing else, to stay repeatable.
+func (s *Sim) Rand() *rand.Rand { return s.rand }
+
+// Config returns the configuration the cluster was built with, defaults
+// filled in.
+func (s *Sim) Config() Config { return s.cfg }

@@ -1,0 +1,471 @@
+package cluster
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/google/btree"
+
+	"github.com/svcsim/svcsim/selector"
+)
+
+// store is the apiserver's storage: per kind, the objects ordered by key.
+// A stored object is never modified in place; a write replaces it. That
+// lets watch deliveries hold on to the version they announce and copy it
+// only when they run.
+type store struct {
+	rv   uint64
+	objs map[Kind]*btree.BTreeG[record]
+}
+
+type record struct {
+	key string
+	obj Object
+}
+
+func newStore() store { return store{objs: map[Kind]*btree.BTreeG[record]{}} }
+
+func (st *store) tree(kind Kind) *btree.BTreeG[record] {
+	t := st.objs[kind]
+	if t == nil {
+		t = btree.NewG(16, func(a, b record) bool { return a.key < b.key })
+		st.objs[kind] = t
+	}
+	return t
+}
+
+func (st *store) get(kind Kind, namespace, name string) (Object, bool) {
+	r, ok := st.tree(kind).Get(record{key: key(namespace, name)})
+	return r.obj, ok
+}
+
+// each calls fn on every object of kind in namespace ("" for all), in key
+// order, until fn returns false.
+func (st *store) each(kind Kind, namespace string, fn func(Object) bool) {
+	t := st.tree(kind)
+	visit := func(r record) bool { return fn(r.obj) }
+	if namespace == "" || clusterScoped(kind) {
+		t.Ascend(visit)
+		return
+	}
+	// Keys are "namespace/name"; '0' is the byte after '/'.
+	t.AscendRange(record{key: namespace + "/"}, record{key: namespace + "0"}, visit)
+}
+
+// WatchEventType says what happened to the object of a [WatchEvent].
+type WatchEventType string
+
+// Watch event types, as in Kubernetes.
+const (
+	Added    WatchEventType = "ADDED"
+	Modified WatchEventType = "MODIFIED"
+	Deleted  WatchEventType = "DELETED"
+)
+
+// Get returns a copy of the object of the given kind, namespace and name,
+// and whether it exists. Namespace is ignored for cluster-scoped kinds.
+func (s *Sim) Get(kind Kind, namespace, name string) (Object, bool) {
+	if clusterScoped(kind) {
+		namespace = ""
+	}
+	o, ok := s.store.get(kind, namespace, name)
+	if !ok {
+		return nil, false
+	}
+	return o.DeepCopyObject(), true
+}
+
+// GetAs is [Sim.Get] typed by its result: GetAs[*Pod](s, "default", "web-1").
+func GetAs[T Object](s *Sim, namespace, name string) (T, bool) {
+	var zero T
+	o, ok := s.Get(zero.Kind(), namespace, name)
+	if !ok {
+		return zero, false
+	}
+	return o.(T), true
+}
+
+// List returns copies of the objects of kind in namespace ("" for every
+// namespace) whose labels match sel, ordered by namespace and name. Pass
+// selector.Everything() to list them all.
+func (s *Sim) List(kind Kind, namespace string, sel selector.Selector) []Object {
+	var out []Object
+	s.store.each(kind, namespace, func(o Object) bool {
+		if sel.Matches(o.Meta().Labels) {
+			out = append(out, o.DeepCopyObject())
+		}
+		return true
+	})
+	return out
+}
+
+// ListAs is [Sim.List] typed by its result: ListAs[*Pod](s, "default", sel).
+func ListAs[T Object](s *Sim, namespace string, sel selector.Selector) []T {
+	var zero T
+	objs := s.List(zero.Kind(), namespace, sel)
+	out := make([]T, len(objs))
+	for i, o := range objs {
+		out[i] = o.(T)
+	}
+	return out
+}
+
+// Create stores a new object, as a POST to the apiserver does: defaults
+// are filled in, a GenerateName becomes a Name, the object is validated,
+// and the store sets its UID, resourceVersion and creationTimestamp. It
+// returns a copy of what was stored. On failure it returns a
+// [*StatusError] and changes nothing.
+func (s *Sim) Create(obj Object) (Object, error) {
+	if obj == nil || reflect.ValueOf(obj).IsNil() {
+		return nil, &StatusError{Op: "create", Err: ErrInvalid, Causes: []FieldError{{Field: "object", Type: "Required value"}}}
+	}
+	o := obj.DeepCopyObject()
+	m := o.Meta()
+	kind := o.Kind()
+	if clusterScoped(kind) {
+		m.Namespace = ""
+	} else if m.Namespace == "" {
+		m.Namespace = "default"
+	}
+	if err := s.admitNamespace(kind, m); err != nil {
+		return nil, err
+	}
+	generated := m.Name == "" && m.GenerateName != ""
+	if generated {
+		m.Name = s.generateName(kind, m.Namespace, m.GenerateName)
+	}
+	m.UID, m.ResourceVersion, m.CreationTimestamp = "", 0, s.now
+	m.DeletionTimestamp, m.DeletionGracePeriodSeconds = nil, nil
+	setDefaults(o)
+	if errs := validate(o); len(errs) > 0 {
+		return nil, &StatusError{Op: "create", Kind: kind, Namespace: m.Namespace, Name: nameForError(m), Err: ErrInvalid, Causes: errs}
+	}
+	if _, exists := s.store.get(kind, m.Namespace, m.Name); exists {
+		return nil, &StatusError{Op: "create", Kind: kind, Namespace: m.Namespace, Name: m.Name, Err: ErrAlreadyExists}
+	}
+	m.UID = s.newUID()
+	s.put(o)
+	s.record(objectRef(kind, m.Namespace, m.Name), "Create", "")
+	s.notify(Added, o, nil)
+	return o.DeepCopyObject(), nil
+}
+
+func nameForError(m *ObjectMeta) string {
+	if m.Name == "" {
+		return m.GenerateName
+	}
+	return m.Name
+}
+
+// admitNamespace checks that a namespaced object's namespace exists and is
+// not being deleted, as the NamespaceLifecycle admission plugin does.
+func (s *Sim) admitNamespace(kind Kind, m *ObjectMeta) error {
+	if clusterScoped(kind) {
+		return nil
+	}
+	ns, ok := s.store.get(KindNamespace, "", m.Namespace)
+	if !ok {
+		return &StatusError{Op: "create", Kind: KindNamespace, Name: m.Namespace, Err: ErrNotFound}
+	}
+	if ns.Meta().DeletionTimestamp != nil {
+		return &StatusError{Op: "create", Kind: kind, Namespace: m.Namespace, Name: nameForError(m), Err: ErrInvalid,
+			Causes: []FieldError{{Field: "metadata.namespace", Type: "Forbidden",
+				Detail: fmt.Sprintf("unable to create new content in namespace %s because it is being terminated", m.Namespace)}}}
+	}
+	return nil
+}
+
+// generateName appends five characters from Kubernetes' suffix alphabet to
+// base (cut to 58 bytes), drawn from the seeded source, retrying on a
+// clash as the apiserver does.
+func (s *Sim) generateName(kind Kind, namespace, base string) string {
+	const alphabet = "bcdfghjklmnpqrstvwxz2456789"
+	if len(base) > 58 {
+		base = base[:58]
+	}
+	var name string
+	for range 8 {
+		b := []byte(base)
+		for range 5 {
+			b = append(b, alphabet[s.rand.IntN(len(alphabet))])
+		}
+		name = string(b)
+		if _, taken := s.store.get(kind, namespace, name); !taken {
+			break
+		}
+	}
+	return name
+}
+
+// newUID draws a version-4 UUID from the seeded source.
+func (s *Sim) newUID() string {
+	a, b := s.rand.Uint64(), s.rand.Uint64()
+	a = a&^(0xf<<12) | 4<<12
+	b = b&^(0x3<<62) | 2<<62
+	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", a>>32, a>>16&0xffff, a&0xffff, b>>48, b&0xffffffffffff)
+}
+
+// put stores o under a new resourceVersion.
+func (s *Sim) put(o Object) {
+	s.store.rv++
+	o.Meta().ResourceVersion = s.store.rv
+	m := o.Meta()
+	s.store.tree(o.Kind()).ReplaceOrInsert(record{key: key(m.Namespace, m.Name), obj: o})
+}
+
+// Update replaces an object's metadata and spec, as a PUT does; its status
+// is kept (use [Sim.UpdateStatus]). A non-zero ResourceVersion must match
+// the stored one, else the update fails with ErrConflict. Immutable fields
+// (a pod's containers apart from their images, say) must not change. An
+// update that changes nothing stores nothing. It returns a copy of what is
+// stored; on failure a [*StatusError], having changed nothing.
+func (s *Sim) Update(obj Object) (Object, error) { return s.update(obj, false) }
+
+// UpdateStatus replaces an object's status, as a PUT to the status
+// subresource does; its metadata and spec are kept. Controllers and the
+// kubelet report through it.
+func (s *Sim) UpdateStatus(obj Object) (Object, error) { return s.update(obj, true) }
+
+func (s *Sim) update(obj Object, status bool) (Object, error) {
+	op := "update"
+	if obj == nil || reflect.ValueOf(obj).IsNil() {
+		return nil, &StatusError{Op: op, Err: ErrInvalid, Causes: []FieldError{{Field: "object", Type: "Required value"}}}
+	}
+	kind := obj.Kind()
+	m := obj.Meta()
+	ns := m.Namespace
+	if clusterScoped(kind) {
+		ns = ""
+	} else if ns == "" {
+		ns = "default"
+	}
+	old, ok := s.store.get(kind, ns, m.Name)
+	if !ok {
+		return nil, &StatusError{Op: op, Kind: kind, Namespace: ns, Name: m.Name, Err: ErrNotFound}
+	}
+	if m.ResourceVersion != 0 && m.ResourceVersion != old.Meta().ResourceVersion {
+		return nil, &StatusError{Op: op, Kind: kind, Namespace: ns, Name: m.Name, Err: ErrConflict}
+	}
+	var o Object
+	if status {
+		o = withStatus(old, obj)
+	} else {
+		o = obj.DeepCopyObject()
+		keepStatus(o, old)
+		om, oldm := o.Meta(), old.Meta()
+		om.Namespace, om.UID, om.CreationTimestamp, om.GenerateName = ns, oldm.UID, oldm.CreationTimestamp, oldm.GenerateName
+		om.DeletionTimestamp, om.DeletionGracePeriodSeconds = clonePtr(oldm.DeletionTimestamp), clonePtr(oldm.DeletionGracePeriodSeconds)
+		setDefaults(o)
+		errs := validate(o)
+		errs = append(errs, validateUpdate(o, old)...)
+		if len(errs) > 0 {
+			return nil, &StatusError{Op: op, Kind: kind, Namespace: ns, Name: m.Name, Err: ErrInvalid, Causes: errs}
+		}
+	}
+	o.Meta().ResourceVersion = old.Meta().ResourceVersion
+	if reflect.DeepEqual(o, old) {
+		return o.DeepCopyObject(), nil
+	}
+	s.put(o)
+	action := "Update"
+	if status {
+		action = "UpdateStatus"
+	}
+	s.record(objectRef(kind, ns, m.Name), action, "")
+	s.notify(Modified, o, old)
+	return o.DeepCopyObject(), nil
+}
+
+// updateStatusOwned stores o, a modified copy of the stored old made by a
+// built-in component, without the copies and checks a user's write needs.
+func (s *Sim) updateStatusOwned(o, old Object) {
+	o.Meta().ResourceVersion = old.Meta().ResourceVersion
+	if reflect.DeepEqual(o, old) {
+		return
+	}
+	s.put(o)
+	m := o.Meta()
+	s.record(objectRef(o.Kind(), m.Namespace, m.Name), "UpdateStatus", "")
+	s.notify(Modified, o, old)
+}
+
+// DeleteOptions tune a delete, as kubectl delete's flags do.
+type DeleteOptions struct {
+	// GracePeriodSeconds overrides the pod's terminationGracePeriodSeconds;
+	// nil means use the pod's own.
+	GracePeriodSeconds *int64
+	// Force removes the object at once, skipping graceful termination
+	// (kubectl delete --grace-period=0 --force).
+	Force bool
+}
+
+// Delete deletes an object. A pod that is bound to a node is deleted
+// gracefully: it gets a deletionTimestamp and its kubelet runs the preStop
+// hook, sends SIGTERM, waits for the grace period, kills it and then
+// removes it. Anything else is removed at once, and so is a pod when
+// opts.Force is set. Deleting a namespace deletes everything in it and
+// removes the namespace when it is empty. On failure Delete returns a
+// [*StatusError] and changes nothing.
+func (s *Sim) Delete(kind Kind, namespace, name string, opts DeleteOptions) error {
+	if clusterScoped(kind) {
+		namespace = ""
+	} else if namespace == "" {
+		namespace = "default"
+	}
+	old, ok := s.store.get(kind, namespace, name)
+	if !ok {
+		return &StatusError{Op: "delete", Kind: kind, Namespace: namespace, Name: name, Err: ErrNotFound}
+	}
+	if opts.GracePeriodSeconds != nil && *opts.GracePeriodSeconds < 0 {
+		return &StatusError{Op: "delete", Kind: kind, Namespace: namespace, Name: name, Err: ErrInvalid,
+			Causes: []FieldError{{Field: "gracePeriodSeconds", Type: "Invalid value", Value: fmt.Sprint(*opts.GracePeriodSeconds), Detail: "must be greater than or equal to 0"}}}
+	}
+	switch o := old.(type) {
+	case *Pod:
+		grace := int64(30)
+		if o.Spec.TerminationGracePeriodSeconds != nil {
+			grace = *o.Spec.TerminationGracePeriodSeconds
+		}
+		if opts.GracePeriodSeconds != nil {
+			grace = *opts.GracePeriodSeconds
+		}
+		if opts.Force || grace == 0 || o.Spec.NodeName == "" || isTerminal(o) {
+			s.remove(old)
+			return nil
+		}
+		s.beginGracefulDelete(o, grace)
+		return nil
+	case *Namespace:
+		s.deleteNamespace(o)
+		return nil
+	}
+	s.remove(old)
+	return nil
+}
+
+func isTerminal(p *Pod) bool { return p.Status.Phase == PodSucceeded || p.Status.Phase == PodFailed }
+
+// beginGracefulDelete marks a pod as terminating; its kubelet does the rest.
+func (s *Sim) beginGracefulDelete(old *Pod, grace int64) {
+	if old.DeletionTimestamp != nil {
+		// A second delete may only shorten the grace period.
+		if old.DeletionGracePeriodSeconds != nil && grace >= *old.DeletionGracePeriodSeconds {
+			return
+		}
+	}
+	p := old.DeepCopy()
+	at := s.now.Add(secondsDuration(grace))
+	p.DeletionTimestamp = &at
+	p.DeletionGracePeriodSeconds = &grace
+	s.put(p)
+	s.record(objectRef(KindPod, p.Namespace, p.Name), "Delete", fmt.Sprintf("graceful, %ds", grace))
+	s.notify(Modified, p, old)
+}
+
+// remove takes an object out of the store for good.
+func (s *Sim) remove(old Object) {
+	m := old.Meta()
+	s.store.tree(old.Kind()).Delete(record{key: key(m.Namespace, m.Name)})
+	s.store.rv++
+	gone := old.DeepCopyObject()
+	gone.Meta().ResourceVersion = s.store.rv
+	s.record(objectRef(old.Kind(), m.Namespace, m.Name), "Remove", "")
+	s.notify(Deleted, gone, nil)
+	if !clusterScoped(old.Kind()) {
+		s.maybeFinishNamespace(m.Namespace)
+	}
+}
+
+// deleteNamespace marks the namespace Terminating and deletes its contents;
+// it is removed once they are gone.
+func (s *Sim) deleteNamespace(old *Namespace) {
+	if old.DeletionTimestamp == nil {
+		ns := old.DeepCopy()
+		now := s.now
+		ns.DeletionTimestamp = &now
+		ns.Status.Phase = NamespaceTerminating
+		s.put(ns)
+		s.record(objectRef(KindNamespace, "", ns.Name), "Delete", "")
+		s.notify(Modified, ns, old)
+	}
+	var victims []Object
+	for _, kind := range s.store.kinds() {
+		if clusterScoped(kind) {
+			continue
+		}
+		s.store.each(kind, old.Name, func(o Object) bool { victims = append(victims, o); return true })
+	}
+	for _, o := range victims {
+		m := o.Meta()
+		if m.DeletionTimestamp == nil {
+			_ = s.Delete(o.Kind(), m.Namespace, m.Name, DeleteOptions{})
+		}
+	}
+	s.maybeFinishNamespace(old.Name)
+}
+
+func (s *Sim) maybeFinishNamespace(name string) {
+	ns, ok := s.store.get(KindNamespace, "", name)
+	if !ok || ns.Meta().DeletionTimestamp == nil {
+		return
+	}
+	for _, kind := range s.store.kinds() {
+		if clusterScoped(kind) {
+			continue
+		}
+		empty := true
+		s.store.each(kind, name, func(Object) bool { empty = false; return false })
+		if !empty {
+			return
+		}
+	}
+	s.remove(ns)
+}
+
+// kinds returns the kinds the store has held, in name order.
+func (st *store) kinds() []Kind {
+	ks := make([]Kind, 0, len(st.objs))
+	for _, k := range sortedKeys(kindMap(st.objs)) {
+		ks = append(ks, Kind(k))
+	}
+	return ks
+}
+
+func kindMap(m map[Kind]*btree.BTreeG[record]) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[string(k)] = true
+	}
+	return out
+}
+
+// record appends a store write to the trace, attributed to the component
+// whose event is running, or to "user" outside any event.
+func (s *Sim) record(object, action, detail string) {
+	who := s.current
+	if who == "" {
+		who = "user"
+	}
+	s.trace.add(TraceEntry{At: s.now, Component: who, Object: object, Action: action, Detail: detail})
+}
+
+// dump renders the whole store, for tests that check a failed call changed
+// nothing.
+func (s *Sim) dump() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "rv=%d\n", s.store.rv)
+	for _, kind := range s.store.kinds() {
+		s.store.each(kind, "", func(o Object) bool {
+			j, err := json.Marshal(o)
+			if err != nil {
+				panic(err)
+			}
+			b.Write(j)
+			b.WriteByte('\n')
+			return true
+		})
+	}
+	return b.String()
+}

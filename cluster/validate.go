@@ -1,0 +1,358 @@
+package cluster
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/svcsim/svcsim/selector"
+)
+
+// The apiserver's wording for name rules; kubectl shows these strings.
+const (
+	msgDNS1123Label = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+	msgDNS1123Sub   = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+	maxAnnotations  = 256 * 1024
+)
+
+// isDNSLabel reports whether s is a lowercase RFC 1123 label, ignoring length.
+func isDNSLabel(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// isDNSSubdomain reports whether s is a lowercase RFC 1123 subdomain,
+// ignoring length.
+func isDNSSubdomain(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, part := range strings.Split(s, ".") {
+		if !isDNSLabel(part) {
+			return false
+		}
+	}
+	return true
+}
+
+// validateDNSLabel checks a DNS-1123 label of at most 63 bytes.
+func validateDNSLabel(errs *fieldErrors, field, v string) {
+	if len(v) > 63 {
+		errs.invalid(field, v, "must be no more than 63 characters")
+	}
+	if !isDNSLabel(v) {
+		errs.invalid(field, v, msgDNS1123Label)
+	}
+}
+
+// validateDNSSubdomain checks a DNS-1123 subdomain of at most 253 bytes.
+func validateDNSSubdomain(errs *fieldErrors, field, v string) {
+	if len(v) > 253 {
+		errs.invalid(field, v, "must be no more than 253 characters")
+	}
+	if !isDNSSubdomain(v) {
+		errs.invalid(field, v, msgDNS1123Sub)
+	}
+}
+
+// validateMeta checks the metadata every kind shares; label names name the
+// rules a DNS label (Namespace) or subdomain (everything else) must follow.
+func validateMeta(errs *fieldErrors, m *ObjectMeta, dnsLabelName bool) {
+	switch {
+	case m.Name == "":
+		errs.required("metadata.name", "name or generateName is required")
+	case dnsLabelName:
+		validateDNSLabel(errs, "metadata.name", m.Name)
+	default:
+		validateDNSSubdomain(errs, "metadata.name", m.Name)
+	}
+	for _, k := range sortedKeys(m.Labels) {
+		for _, p := range selector.KeyProblems(k) {
+			errs.invalid("metadata.labels", k, p)
+		}
+		for _, p := range selector.ValueProblems(m.Labels[k]) {
+			errs.invalid("metadata.labels", m.Labels[k], p)
+		}
+	}
+	size := 0
+	for _, k := range sortedKeys(m.Annotations) {
+		for _, p := range selector.KeyProblems(strings.ToLower(k)) {
+			errs.invalid("metadata.annotations", k, p)
+		}
+		size += len(k) + len(m.Annotations[k])
+	}
+	if size > maxAnnotations {
+		*errs = append(*errs, FieldError{Field: "metadata.annotations", Type: "Too long", Detail: "must have at most 262144 bytes"})
+	}
+	controllers := 0
+	for i, r := range m.OwnerReferences {
+		f := fmt.Sprintf("metadata.ownerReferences[%d]", i)
+		if r.Name == "" {
+			errs.invalid(f+".name", r.Name, "name must not be empty")
+		}
+		if r.UID == "" {
+			errs.invalid(f+".uid", r.UID, "uid must not be empty")
+		}
+		if r.Kind == "" {
+			errs.invalid(f+".kind", string(r.Kind), "kind must not be empty")
+		}
+		if r.Controller != nil && *r.Controller {
+			controllers++
+		}
+	}
+	if controllers > 1 {
+		errs.invalid("metadata.ownerReferences", strconv.Itoa(controllers), "Only one reference can have Controller set to true")
+	}
+}
+
+// setDefaults fills in what the apiserver defaults, and resets the status
+// of a newly created object as its registry strategy does.
+func setDefaults(o Object) {
+	switch o := o.(type) {
+	case *Namespace:
+		if o.Status.Phase == "" {
+			o.Status.Phase = NamespaceActive
+		}
+	case *Pod:
+		defaultPodSpec(&o.Spec)
+		if o.ResourceVersion == 0 && o.Status.Phase == "" {
+			o.Status = PodStatus{Phase: PodPending}
+		}
+	}
+}
+
+func defaultPodSpec(spec *PodSpec) {
+	if spec.RestartPolicy == "" {
+		spec.RestartPolicy = "Always"
+	}
+	if spec.TerminationGracePeriodSeconds == nil {
+		spec.TerminationGracePeriodSeconds = Ptr(int64(30))
+	} else if *spec.TerminationGracePeriodSeconds < 0 {
+		spec.TerminationGracePeriodSeconds = Ptr(int64(1))
+	}
+	if spec.EnableServiceLinks == nil {
+		spec.EnableServiceLinks = Ptr(true)
+	}
+	if spec.OnSIGTERM == "" {
+		spec.OnSIGTERM = SigtermExit
+	}
+	for i := range spec.Containers {
+		c := &spec.Containers[i]
+		for j := range c.Ports {
+			if c.Ports[j].Protocol == "" {
+				c.Ports[j].Protocol = ProtocolTCP
+			}
+		}
+		if p := c.ReadinessProbe; p != nil {
+			if p.PeriodSeconds == 0 {
+				p.PeriodSeconds = 10
+			}
+			if p.TimeoutSeconds == 0 {
+				p.TimeoutSeconds = 1
+			}
+			if p.SuccessThreshold == 0 {
+				p.SuccessThreshold = 1
+			}
+			if p.FailureThreshold == 0 {
+				p.FailureThreshold = 3
+			}
+		}
+	}
+}
+
+// validate checks an object as the apiserver's validation does and returns
+// every problem found.
+func validate(o Object) []FieldError {
+	var errs fieldErrors
+	switch o := o.(type) {
+	case *Namespace:
+		validateMeta(&errs, &o.ObjectMeta, true)
+	case *Node:
+		validateMeta(&errs, &o.ObjectMeta, false)
+	case *Pod:
+		validateMeta(&errs, &o.ObjectMeta, false)
+		validatePodSpec(&errs, &o.Spec)
+	}
+	return errs
+}
+
+func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
+	if len(spec.Containers) == 0 {
+		errs.required("spec.containers", "")
+	}
+	names := map[string]bool{}
+	portNames := map[string]bool{}
+	for i, c := range spec.Containers {
+		f := fmt.Sprintf("spec.containers[%d]", i)
+		if c.Name == "" {
+			errs.required(f+".name", "")
+		} else {
+			validateDNSLabel(errs, f+".name", c.Name)
+			if names[c.Name] {
+				errs.duplicate(f+".name", c.Name)
+			}
+			names[c.Name] = true
+		}
+		if strings.TrimSpace(c.Image) == "" {
+			errs.required(f+".image", "")
+		}
+		for j, p := range c.Ports {
+			pf := fmt.Sprintf("%s.ports[%d]", f, j)
+			if p.ContainerPort < 1 || p.ContainerPort > 65535 {
+				errs.invalid(pf+".containerPort", strconv.Itoa(int(p.ContainerPort)), "must be between 1 and 65535, inclusive")
+			}
+			if p.Name != "" {
+				for _, msg := range portNameProblems(p.Name) {
+					errs.invalid(pf+".name", p.Name, msg)
+				}
+				if portNames[p.Name] {
+					errs.duplicate(pf+".name", p.Name)
+				}
+				portNames[p.Name] = true
+			}
+			switch p.Protocol {
+			case ProtocolTCP, ProtocolUDP, ProtocolSCTP:
+			default:
+				errs.unsupported(pf+".protocol", string(p.Protocol), "SCTP", "TCP", "UDP")
+			}
+		}
+		if p := c.ReadinessProbe; p != nil {
+			pf := f + ".readinessProbe"
+			for _, v := range []struct {
+				name string
+				val  int32
+				min  int32
+			}{{"initialDelaySeconds", p.InitialDelaySeconds, 0}, {"periodSeconds", p.PeriodSeconds, 1}, {"timeoutSeconds", p.TimeoutSeconds, 1}, {"successThreshold", p.SuccessThreshold, 1}, {"failureThreshold", p.FailureThreshold, 1}} {
+				if v.val < v.min {
+					errs.invalid(pf+"."+v.name, strconv.Itoa(int(v.val)), fmt.Sprintf("must be greater than or equal to %d", v.min))
+				}
+			}
+		}
+		if c.Lifecycle != nil && c.Lifecycle.PreStop != nil {
+			h := c.Lifecycle.PreStop
+			hf := f + ".lifecycle.preStop"
+			set := 0
+			for _, ok := range []bool{h.Exec != nil, h.HTTPGet != nil, h.Sleep != nil} {
+				if ok {
+					set++
+				}
+			}
+			switch {
+			case set == 0:
+				errs.required(hf, "must specify a handler type")
+			case set > 1:
+				errs.forbidden(hf, "may not specify more than 1 handler type")
+			}
+			if h.Sleep != nil && h.Sleep.Seconds < 0 {
+				errs.invalid(hf+".sleep.seconds", strconv.FormatInt(h.Sleep.Seconds, 10), "must be non-negative")
+			}
+		}
+	}
+	switch spec.RestartPolicy {
+	case "Always", "OnFailure", "Never":
+	default:
+		errs.unsupported("spec.restartPolicy", spec.RestartPolicy, "Always", "OnFailure", "Never")
+	}
+	switch spec.OnSIGTERM {
+	case SigtermExit, SigtermDrain, SigtermIgnore:
+	default:
+		errs.unsupported("spec.x-svcsim-onSIGTERM", string(spec.OnSIGTERM), "Drain", "Exit", "Ignore")
+	}
+	if spec.DrainSeconds < 0 {
+		errs.invalid("spec.x-svcsim-drainSeconds", strconv.FormatInt(spec.DrainSeconds, 10), "must be greater than or equal to 0")
+	}
+	if spec.Hostname != "" {
+		validateDNSLabel(errs, "spec.hostname", spec.Hostname)
+	}
+	if spec.Subdomain != "" {
+		validateDNSLabel(errs, "spec.subdomain", spec.Subdomain)
+	}
+}
+
+// portNameProblems checks an IANA service name, as a named container port
+// must be: at most 15 characters of [-a-z0-9], at least one letter, no
+// leading, trailing or double hyphen.
+func portNameProblems(n string) []string {
+	var p []string
+	if len(n) > 15 {
+		p = append(p, "must be no more than 15 characters")
+	}
+	letter := false
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			letter = true
+		case '0' <= c && c <= '9', c == '-':
+		default:
+			return append(p, "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+		}
+	}
+	if strings.Contains(n, "--") {
+		p = append(p, "must not contain consecutive hyphens")
+	}
+	if !letter {
+		p = append(p, "must contain at least one letter (a-z)")
+	}
+	if n[0] == '-' || n[len(n)-1] == '-' {
+		p = append(p, "must not begin or end with a hyphen")
+	}
+	return p
+}
+
+// validateUpdate checks the rules that compare an update with the stored
+// object: what may not change once set.
+func validateUpdate(o, old Object) []FieldError {
+	var errs fieldErrors
+	if p, ok := o.(*Pod); ok {
+		oldPod := old.(*Pod)
+		a, b := p.Spec, oldPod.Spec
+		a.Containers = append([]Container(nil), a.Containers...)
+		for i := range a.Containers {
+			if i < len(b.Containers) {
+				a.Containers[i].Image = b.Containers[i].Image
+			}
+		}
+		if !reflect.DeepEqual(a, b) {
+			errs.forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)")
+		}
+	}
+	return errs
+}
+
+// withStatus returns a copy of old carrying the status of o.
+func withStatus(old, o Object) Object {
+	c := old.DeepCopyObject()
+	src := o.DeepCopyObject()
+	switch c := c.(type) {
+	case *Pod:
+		c.Status = src.(*Pod).Status
+	case *Node:
+		c.Status = src.(*Node).Status
+	case *Namespace:
+		c.Status = src.(*Namespace).Status
+	}
+	return c
+}
+
+// keepStatus gives o the status of old, as a spec update must not change it.
+func keepStatus(o, old Object) {
+	src := old.DeepCopyObject()
+	switch o := o.(type) {
+	case *Pod:
+		o.Status = src.(*Pod).Status
+	case *Node:
+		o.Status = src.(*Node).Status
+	case *Namespace:
+		o.Status = src.(*Namespace).Status
+	}
+}

@@ -1,0 +1,126 @@
+package cluster
+
+import (
+	"slices"
+	"time"
+
+	"github.com/svcsim/svcsim/selector"
+)
+
+// WatchEvent is one change delivered to a watcher: an object was added,
+// modified or deleted. Object is the object after the change (for Deleted,
+// its last state) and Old the object before it (Modified only). Both are
+// the watcher's own copies.
+type WatchEvent struct {
+	Type   WatchEventType
+	Object Object
+	Old    Object
+}
+
+// watcher is one subscriber to store changes.
+type watcher struct {
+	name   string
+	kinds  []Kind
+	lag    Lag
+	fn     func(WatchEvent)
+	filter func(Object) bool // nil or true: deliver; a field selector, in effect
+	shared bool              // deliver the stored snapshots themselves; for built-in, read-only watchers
+	last   Time              // time of the latest scheduled delivery; keeps the stream ordered
+	active bool
+}
+
+// Watch is a subscription made with [Sim.Watch].
+type Watch struct {
+	s *Sim
+	w *watcher
+}
+
+// Stop ends the subscription; deliveries already scheduled are dropped.
+func (w *Watch) Stop() { w.w.active = false }
+
+// Watch subscribes fn, under the component name name, to every change to
+// objects of the given kinds, as an informer does. Each change reaches fn
+// after a delay drawn from lag (nil means the cluster's Timing.Watch), and
+// never before a change that happened earlier. The objects that exist when
+// Watch is called are delivered first, as Added events in key order. fn
+// runs inside the loop, as an event of its own: it may read and write the
+// store and schedule timers, and the writes are attributed to name.
+//
+// This is the whole interface between svcsim's components: the scheduler,
+// the kubelets and every controller use it, and so can yours.
+func (s *Sim) Watch(name string, lag Lag, fn func(WatchEvent), kinds ...Kind) *Watch {
+	return s.watch(name, lag, nil, fn, kinds...)
+}
+
+// watch is Watch with a filter: changes whose new (or, for a modification,
+// old) object fails it are not delivered, as a watch with a field selector
+// behaves. The kubelets use it to see only their own node's pods.
+func (s *Sim) watch(name string, lag Lag, filter func(Object) bool, fn func(WatchEvent), kinds ...Kind) *Watch {
+	return s.addWatcher(&watcher{name: name, kinds: slices.Clone(kinds), lag: lag, fn: fn, filter: filter, active: true})
+}
+
+// watchShared is watch for built-in components that never modify what they
+// are given: they receive the store's own immutable snapshots, uncopied,
+// which is most of what makes a 100,000-pod cluster cheap to run.
+func (s *Sim) watchShared(name string, lag Lag, filter func(Object) bool, fn func(WatchEvent), kinds ...Kind) *Watch {
+	return s.addWatcher(&watcher{name: name, kinds: slices.Clone(kinds), lag: lag, fn: fn, filter: filter, active: true, shared: true})
+}
+
+func (s *Sim) addWatcher(w *watcher) *Watch {
+	if w.lag == nil {
+		w.lag = s.cfg.Timing.lagFor(nil)
+	}
+	filter := w.filter
+	s.watchers = append(s.watchers, w)
+	for _, kind := range w.kinds {
+		s.store.each(kind, "", func(o Object) bool {
+			if filter == nil || filter(o) {
+				s.deliver(w, Added, o, nil)
+			}
+			return true
+		})
+	}
+	return &Watch{s: s, w: w}
+}
+
+func (w *watcher) wants(kind Kind) bool { return slices.Contains(w.kinds, kind) }
+
+// notify schedules delivery of a change to every watcher of its kind, in
+// the order they subscribed.
+func (s *Sim) notify(t WatchEventType, obj, old Object) {
+	kind := obj.Kind()
+	for _, w := range s.watchers {
+		if w.active && w.wants(kind) && (w.filter == nil || w.filter(obj) || old != nil && w.filter(old)) {
+			s.deliver(w, t, obj, old)
+		}
+	}
+}
+
+func (s *Sim) deliver(w *watcher, t WatchEventType, obj, old Object) {
+	at := s.now.Add(w.lag.Draw(s.rand))
+	if at < w.last {
+		at = w.last
+	}
+	w.last = at
+	m := obj.Meta()
+	tr := TraceEntry{Component: w.name, Object: objectRef(obj.Kind(), m.Namespace, m.Name), Action: "Watch " + string(t)}
+	s.schedule(at, tr, false, func() {
+		if !w.active {
+			return
+		}
+		ev := WatchEvent{Type: t, Object: obj, Old: old}
+		if !w.shared {
+			ev.Object = obj.DeepCopyObject()
+			if old != nil {
+				ev.Old = old.DeepCopyObject()
+			}
+		}
+		w.fn(ev)
+	})
+}
+
+// secondsDuration converts a count of seconds to a Duration.
+func secondsDuration(n int64) time.Duration { return time.Duration(n) * time.Second }
+
+// everything is the selector that matches all labels.
+var everything = selector.Everything()
