@@ -13,6 +13,7 @@ type nodeState struct {
 	ip   string
 	ipam *ipam
 	up   bool
+	down int // counts outages, so a timer knows whether it belongs to the current one
 }
 
 // bootstrap creates the built-in namespaces and the nodes, and starts the

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -17,6 +18,9 @@ var (
 	ErrInvalid = errors.New("invalid")
 	// ErrConflict means the update carried a stale resourceVersion.
 	ErrConflict = errors.New("conflict")
+	// ErrForbidden means the request is refused outright, as creating in a
+	// namespace that is being deleted is.
+	ErrForbidden = errors.New("forbidden")
 )
 
 // FieldError is one broken rule on one field, as the apiserver reports it.
@@ -26,8 +30,9 @@ type FieldError struct {
 	// Type is the apiserver's error type: "Invalid value", "Required value",
 	// "Forbidden", "Unsupported value", "Duplicate value", "Not found".
 	Type string
-	// Value is the offending value as text; empty for Required and Forbidden.
-	Value string
+	// Value is the offending value: a string, or a number for numeric
+	// fields; nil for Required, Forbidden and Too long.
+	Value any
 	// Detail says which rule was broken.
 	Detail string
 }
@@ -37,10 +42,12 @@ type FieldError struct {
 func (e FieldError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Field + ": " + e.Type)
-	switch e.Type {
-	case "Required value", "Forbidden", "Too many":
+	switch v := e.Value.(type) {
+	case nil:
+	case string:
+		b.WriteString(": " + strconv.Quote(v))
 	default:
-		b.WriteString(": " + strconv.Quote(e.Value))
+		fmt.Fprintf(&b, ": %v", v)
 	}
 	if e.Detail != "" {
 		b.WriteString(": " + e.Detail)
@@ -56,8 +63,9 @@ type StatusError struct {
 	Kind      Kind
 	Namespace string
 	Name      string
-	Err       error        // ErrNotFound, ErrAlreadyExists, ErrInvalid or ErrConflict
+	Err       error        // ErrNotFound, ErrAlreadyExists, ErrInvalid, ErrConflict or ErrForbidden
 	Causes    []FieldError // for ErrInvalid
+	Reason    string       // for ErrForbidden: why
 }
 
 // Error renders the apiserver's message, e.g. `pods "web-1" not found`.
@@ -70,6 +78,8 @@ func (e *StatusError) Error() string {
 	case ErrConflict:
 		return "Operation cannot be fulfilled on " + plural(e.Kind) + " " + strconv.Quote(e.Name) +
 			": the object has been modified; please apply your changes to the latest version and try again"
+	case ErrForbidden:
+		return plural(e.Kind) + " " + strconv.Quote(e.Name) + " is forbidden: " + e.Reason
 	}
 	msgs := make([]string, len(e.Causes))
 	for i, c := range e.Causes {
@@ -78,6 +88,9 @@ func (e *StatusError) Error() string {
 	list := strings.Join(msgs, ", ")
 	if len(msgs) > 1 {
 		list = "[" + list + "]"
+	}
+	if e.Kind == "" {
+		return "invalid object: " + list
 	}
 	return string(e.Kind) + " " + strconv.Quote(e.Name) + " is invalid: " + list
 }
@@ -90,6 +103,12 @@ func (e *StatusError) Unwrap() error { return e.Err }
 type fieldErrors []FieldError
 
 func (l *fieldErrors) invalid(field, value, detail string) {
+	*l = append(*l, FieldError{Field: field, Type: "Invalid value", Value: value, Detail: detail})
+}
+
+// invalidNum records a numeric field's bad value, which the apiserver
+// prints unquoted.
+func (l *fieldErrors) invalidNum(field string, value int64, detail string) {
 	*l = append(*l, FieldError{Field: field, Type: "Invalid value", Value: value, Detail: detail})
 }
 

@@ -25,7 +25,7 @@ type PodRuntime struct {
 // Runtime returns the ground truth about a pod that its kubelet has
 // admitted, and whether there is such a pod.
 func (s *Sim) Runtime(namespace, name string) (PodRuntime, bool) {
-	rt := s.pods[key(namespace, name)]
+	rt := s.runtimeOf(namespace, name)
 	if rt == nil {
 		return PodRuntime{}, false
 	}
@@ -42,6 +42,19 @@ func (s *Sim) Runtime(namespace, name string) (PodRuntime, bool) {
 	return r, true
 }
 
+// runtimeOf returns the kubelet's record of the pod now stored under
+// namespace/name, or nil.
+func (s *Sim) runtimeOf(namespace, name string) *podRuntime {
+	if namespace == "" {
+		namespace = "default"
+	}
+	p, ok := s.store.get(KindPod, namespace, name)
+	if !ok {
+		return nil
+	}
+	return s.pods[p.Meta().UID]
+}
+
 // ErrNoRuntime is returned by fault injections naming a pod that no
 // kubelet runs (it does not exist, or is not yet bound to a node).
 var ErrNoRuntime = fmt.Errorf("cluster: pod is not running on any node")
@@ -50,7 +63,7 @@ func (s *Sim) runtimeFor(namespace, name string) (*podRuntime, error) {
 	if namespace == "" {
 		namespace = "default"
 	}
-	rt := s.pods[key(namespace, name)]
+	rt := s.runtimeOf(namespace, name)
 	if rt == nil {
 		return nil, fmt.Errorf("%w: %s/%s", ErrNoRuntime, namespace, name)
 	}
@@ -116,23 +129,36 @@ func (s *Sim) CrashContainer(namespace, name, container string) error {
 	c.lastTerm = &ContainerStateTerminated{ExitCode: 1, Reason: "Error", StartedAt: c.startedAt, FinishedAt: s.now}
 	c.waiting = "CrashLoopBackOff"
 	backoff := min(10*time.Second<<min(c.restarts-1, 5), 5*time.Minute)
-	s.record(objectRef(KindPod, rt.namespace, rt.name), "Fault", "container "+c.name+" crashed")
-	s.emit(KindPod, rt.namespace, rt.name, EventWarning, "BackOff", "kubelet", "Back-off restarting failed container "+c.name+" in pod "+rt.name+"_"+rt.namespace+"("+rt.uid+")")
-	k.writeStatus(rt)
+	c.restartAt = s.now.Add(backoff)
+	s.record(rt.ref, "Fault", "container "+c.name+" crashed")
+	if k.node.up {
+		// A kubelet cut off from the control plane reports nothing; it
+		// catches up in resync.
+		s.emit(KindPod, rt.namespace, rt.name, EventWarning, "BackOff", "kubelet", "Back-off restarting failed container "+c.name+" in pod "+rt.name+"_"+rt.namespace+"("+rt.uid+")")
+		k.writeStatus(rt)
+	}
+	k.scheduleRestart(rt, c)
+	return nil
+}
+
+// scheduleRestart restarts a crashed container when its back-off ends, or
+// as soon after as its node is up.
+func (k *kubelet) scheduleRestart(rt *podRuntime, c *containerRuntime) {
+	s := k.s
 	gen := c.gen
-	s.schedule(s.now.Add(backoff), TraceEntry{Component: k.name, Object: objectRef(KindPod, rt.namespace, rt.name), Action: "RestartContainer", Detail: c.name}, false, func() {
-		if c.gen != gen || rt.stage != stageRunning {
+	s.schedule(max(c.restartAt, s.now), TraceEntry{Component: k.name, Object: rt.ref, Action: "RestartContainer", Detail: c.name}, false, func() {
+		if c.gen != gen || rt.stage != stageRunning || c.running {
 			return
 		}
 		if !k.node.up {
 			k.stale = true
-			return
+			return // resync reschedules it
 		}
+		c.restartAt = 0
 		s.emit(KindPod, rt.namespace, rt.name, EventNormal, "Started", "kubelet", "Started container "+c.name)
 		k.runContainer(rt, c)
 		k.writeStatus(rt)
 	})
-	return nil
 }
 
 // ErrNoNode is returned by node faults naming a node that does not exist.
@@ -152,9 +178,11 @@ func (s *Sim) NodeDown(name string) error {
 		return nil
 	}
 	n.up = false
+	n.down++
+	outage := n.down
 	s.record(objectRef(KindNode, "", name), "Fault", "node down")
 	s.schedule(s.now.Add(s.cfg.Timing.NodeMonitorGracePeriod), TraceEntry{Component: "node-lifecycle-controller", Object: objectRef(KindNode, "", name), Action: "MonitorGracePeriodExpired"}, false, func() {
-		if n.up {
+		if n.up || n.down != outage {
 			return
 		}
 		s.markNodeLost(n)
@@ -212,8 +240,8 @@ func (k *kubelet) resync() {
 	}
 	k.stale = false
 	// Pods removed from the store while the node was away.
-	for _, key := range sortedKeys(s.pods) {
-		rt := s.pods[key]
+	for _, uid := range sortedKeys(s.pods) {
+		rt := s.pods[uid]
 		if rt.k != k {
 			continue
 		}
@@ -226,7 +254,7 @@ func (k *kubelet) resync() {
 		if p.Spec.NodeName != k.node.name {
 			continue
 		}
-		rt := s.pods[key(p.Namespace, p.Name)]
+		rt := s.pods[p.UID]
 		switch {
 		case rt == nil:
 			k.onPod(WatchEvent{Type: Added, Object: p})
@@ -238,6 +266,11 @@ func (k *kubelet) resync() {
 			k.terminate(rt, p)
 		default:
 			for _, c := range rt.containers {
+				if !c.running && c.restartAt != 0 {
+					c.gen++
+					k.scheduleRestart(rt, c)
+					continue
+				}
 				k.resumeProbe(rt, c)
 			}
 			k.writeStatus(rt)

@@ -90,6 +90,7 @@ func (k *Kubectl) Apply(obj Object) (Object, error) {
 		return out, err
 	}
 	m.ResourceVersion = 0
+	keepServerFields(o, cur)
 	out, err := k.s.Update(o)
 	if err != nil {
 		return nil, err
@@ -100,6 +101,19 @@ func (k *Kubectl) Apply(obj Object) (Object, error) {
 		k.say("%s configured", ref)
 	}
 	return out, nil
+}
+
+// keepServerFields carries over what the cluster set and a manifest leaves
+// out, as apply's merge does: a pod's node, and the owners controllers
+// recorded.
+func keepServerFields(o, cur Object) {
+	m, cm := o.Meta(), cur.Meta()
+	if len(m.OwnerReferences) == 0 {
+		m.OwnerReferences = append([]OwnerReference(nil), cm.OwnerReferences...)
+	}
+	if p, ok := o.(*Pod); ok && p.Spec.NodeName == "" {
+		p.Spec.NodeName = cur.(*Pod).Spec.NodeName
+	}
 }
 
 func namespaceOf(o Object) string {
@@ -278,7 +292,7 @@ func (k *Kubectl) DeleteSelected(kind Kind, sel string, opts DeleteOptions) erro
 	}
 	if opts.GracePeriodSeconds != nil && *opts.GracePeriodSeconds < 0 {
 		return &StatusError{Op: "delete", Kind: kind, Namespace: k.scope(kind), Err: ErrInvalid,
-			Causes: []FieldError{{Field: "gracePeriodSeconds", Type: "Invalid value", Value: fmt.Sprint(*opts.GracePeriodSeconds), Detail: "must be greater than or equal to 0"}}}
+			Causes: []FieldError{{Field: "gracePeriodSeconds", Type: "Invalid value", Value: *opts.GracePeriodSeconds, Detail: "must be greater than or equal to 0"}}}
 	}
 	objs := k.s.List(kind, k.scope(kind), parsed)
 	if len(objs) == 0 {

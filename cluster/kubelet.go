@@ -43,6 +43,7 @@ type podRuntime struct {
 	containers           []*containerRuntime
 	readinessFault       bool
 	started              Time
+	killAt               Time // when a terminating pod is SIGKILLed
 }
 
 // containerRuntime is one container's state and its readiness prober.
@@ -59,6 +60,7 @@ type containerRuntime struct {
 	gen         int // probe loop generation; bumping it cancels the loop
 	nextProbe   Time
 	waiting     string // waiting reason when not running
+	restartAt   Time   // when a crashed container is due to restart
 	lastTerm    *ContainerStateTerminated
 }
 
@@ -78,10 +80,7 @@ func (k *kubelet) onPod(ev WatchEvent) {
 		k.stale = true
 		return
 	}
-	rt := k.s.pods[key(p.Namespace, p.Name)]
-	if rt != nil && rt.uid != p.UID {
-		rt = nil // a new pod under an old name; the old one is gone
-	}
+	rt := k.s.pods[p.UID]
 	if ev.Type == Deleted {
 		if rt != nil && rt.stage != stageGone {
 			k.stopNow(rt)
@@ -95,9 +94,30 @@ func (k *kubelet) onPod(ev WatchEvent) {
 		}
 		rt = k.admit(p)
 	}
-	if p.Terminating() && rt.stage < stageTerminating {
+	switch {
+	case p.Terminating() && rt.stage < stageTerminating:
 		k.terminate(rt, p)
+	case p.Terminating() && rt.stage == stageTerminating && p.DeletionGracePeriodSeconds != nil:
+		k.shortenGrace(rt, secondsDuration(*p.DeletionGracePeriodSeconds))
 	}
+}
+
+// shortenGrace applies a second delete with a shorter grace period: the
+// pod is killed that long from now, if that is sooner than planned.
+func (k *kubelet) shortenGrace(rt *podRuntime, grace time.Duration) {
+	at := k.s.now.Add(max(grace, 2*time.Second))
+	if grace == 0 {
+		at = k.s.now
+	}
+	if at >= rt.killAt {
+		return
+	}
+	rt.killAt = at
+	k.s.schedule(at, TraceEntry{Component: k.name, Object: rt.ref, Action: "SIGKILL"}, false, func() {
+		if rt.stage == stageTerminating && k.node.up {
+			k.stopNow(rt)
+		}
+	})
 }
 
 // admit takes a newly bound pod onto the node.
@@ -106,9 +126,7 @@ func (k *kubelet) admit(p *Pod) *podRuntime {
 	for _, c := range p.Spec.Containers {
 		rt.containers = append(rt.containers, &containerRuntime{name: c.Name, image: c.Image, probe: c.ReadinessProbe, waiting: "ContainerCreating"})
 	}
-	// The map key shares the bytes of rt.ref ("pod/" + key), saving an
-	// allocation per pod.
-	k.s.pods[rt.ref[len("pod/"):]] = rt
+	k.s.pods[p.UID] = rt
 	k.assignIP(rt)
 	return rt
 }
@@ -118,7 +136,7 @@ func (k *kubelet) admit(p *Pod) *podRuntime {
 func (k *kubelet) assignIP(rt *podRuntime) {
 	ip, ok := k.node.ipam.allocate()
 	if !ok {
-		k.noIP = append(k.noIP, key(rt.namespace, rt.name))
+		k.noIP = append(k.noIP, rt.uid)
 		k.s.emit(KindPod, rt.namespace, rt.name, EventWarning, "FailedCreatePodSandBox", "kubelet",
 			fmt.Sprintf("Failed to create pod sandbox: plugin type=\"host-local\" failed (add): failed to allocate for range 0: no IP addresses available in range set: %s", k.node.ipam.rangeString()))
 		return
@@ -243,6 +261,7 @@ func (k *kubelet) terminate(rt *podRuntime, p *Pod) {
 	sigtermAt := start.Add(preStop)
 	// The runtime gets what is left of the grace period, but at least 2 s.
 	killAt := sigtermAt.Add(max(grace-preStop, 2*time.Second))
+	rt.killAt = killAt
 	exitAt := killAt
 	switch rt.onSIGTERM {
 	case SigtermExit:
@@ -285,7 +304,7 @@ func (k *kubelet) stopNow(rt *podRuntime) {
 	if rt.ip.IsValid() {
 		k.node.ipam.release(rt.ip)
 	}
-	delete(k.s.pods, key(rt.namespace, rt.name))
+	delete(k.s.pods, rt.uid)
 	if cur, ok := k.s.store.get(KindPod, rt.namespace, rt.name); ok && cur.Meta().UID == rt.uid {
 		k.s.removePod(cur.(*Pod), k.name)
 	}
@@ -296,8 +315,8 @@ func (k *kubelet) stopNow(rt *podRuntime) {
 func (k *kubelet) retryIPs() {
 	waiting := k.noIP
 	k.noIP = nil
-	for i, key := range waiting {
-		rt := k.s.pods[key]
+	for i, uid := range waiting {
+		rt := k.s.pods[uid]
 		if rt == nil || rt.stage != stageAdmitted {
 			continue
 		}

@@ -64,7 +64,7 @@ type Sim struct {
 	nodes    []*nodeState // in name order
 	podCIDR  netip.Prefix
 	kubelets map[string]*kubelet
-	pods     map[string]*podRuntime // by namespace/name, kubelet-side state
+	pods     map[string]*podRuntime // kubelet-side state, by pod UID: two pods of one name may be on two nodes
 }
 
 // New builds a cluster from cfg: the built-in namespaces, the nodes, the

@@ -132,15 +132,30 @@ func (s *Sim) Create(obj Object) (Object, error) {
 	if err := s.admitNamespace(kind, m); err != nil {
 		return nil, err
 	}
+	// A generated name is drawn only once the object is known to be valid,
+	// so that a rejected create draws nothing from the random source.
+	// Until then a stand-in suffix of the same shape is validated.
 	generated := m.Name == "" && m.GenerateName != ""
 	if generated {
-		m.Name = s.generateName(kind, m.Namespace, m.GenerateName)
+		m.Name = generatedBase(m.GenerateName) + "xxxxx"
 	}
 	m.UID, m.ResourceVersion, m.CreationTimestamp = "", 0, s.now
 	m.DeletionTimestamp, m.DeletionGracePeriodSeconds = nil, nil
+	resetStatus(o)
 	setDefaults(o)
 	if errs := validate(o); len(errs) > 0 {
+		if generated {
+			for i := range errs {
+				if errs[i].Field == "metadata.name" {
+					errs[i].Field, errs[i].Value = "metadata.generateName", m.GenerateName
+				}
+			}
+			m.Name = ""
+		}
 		return nil, &StatusError{Op: "create", Kind: kind, Namespace: m.Namespace, Name: nameForError(m), Err: ErrInvalid, Causes: errs}
+	}
+	if generated {
+		m.Name = s.generateName(kind, m.Namespace, m.GenerateName)
 	}
 	if _, exists := s.store.get(kind, m.Namespace, m.Name); exists {
 		return nil, &StatusError{Op: "create", Kind: kind, Namespace: m.Namespace, Name: m.Name, Err: ErrAlreadyExists}
@@ -170,9 +185,8 @@ func (s *Sim) admitNamespace(kind Kind, m *ObjectMeta) error {
 		return &StatusError{Op: "create", Kind: KindNamespace, Name: m.Namespace, Err: ErrNotFound}
 	}
 	if ns.Meta().DeletionTimestamp != nil {
-		return &StatusError{Op: "create", Kind: kind, Namespace: m.Namespace, Name: nameForError(m), Err: ErrInvalid,
-			Causes: []FieldError{{Field: "metadata.namespace", Type: "Forbidden",
-				Detail: fmt.Sprintf("unable to create new content in namespace %s because it is being terminated", m.Namespace)}}}
+		return &StatusError{Op: "create", Kind: kind, Namespace: m.Namespace, Name: nameForError(m), Err: ErrForbidden,
+			Reason: fmt.Sprintf("unable to create new content in namespace %s because it is being terminated", m.Namespace)}
 	}
 	return nil
 }
@@ -182,9 +196,7 @@ func (s *Sim) admitNamespace(kind Kind, m *ObjectMeta) error {
 // clash as the apiserver does.
 func (s *Sim) generateName(kind Kind, namespace, base string) string {
 	const alphabet = "bcdfghjklmnpqrstvwxz2456789"
-	if len(base) > 58 {
-		base = base[:58]
-	}
+	base = generatedBase(base)
 	var name string
 	for range 8 {
 		b := []byte(base)
@@ -197,6 +209,27 @@ func (s *Sim) generateName(kind Kind, namespace, base string) string {
 		}
 	}
 	return name
+}
+
+// generatedBase cuts a generateName to the 58 bytes that leave room for
+// the suffix within a 63-byte name.
+func generatedBase(base string) string {
+	if len(base) > 58 {
+		return base[:58]
+	}
+	return base
+}
+
+// resetStatus discards a status supplied on create, as each kind's registry
+// strategy does: a new pod is Pending and a new namespace Active whatever
+// the caller said. Nodes keep theirs: their kubelet reports it.
+func resetStatus(o Object) {
+	switch o := o.(type) {
+	case *Pod:
+		o.Status = PodStatus{}
+	case *Namespace:
+		o.Status = NamespaceStatus{}
+	}
 }
 
 // newUID draws a version-4 UUID from the seeded source.
@@ -320,7 +353,7 @@ func (s *Sim) Delete(kind Kind, namespace, name string, opts DeleteOptions) erro
 	}
 	if opts.GracePeriodSeconds != nil && *opts.GracePeriodSeconds < 0 {
 		return &StatusError{Op: "delete", Kind: kind, Namespace: namespace, Name: name, Err: ErrInvalid,
-			Causes: []FieldError{{Field: "gracePeriodSeconds", Type: "Invalid value", Value: fmt.Sprint(*opts.GracePeriodSeconds), Detail: "must be greater than or equal to 0"}}}
+			Causes: []FieldError{{Field: "gracePeriodSeconds", Type: "Invalid value", Value: *opts.GracePeriodSeconds, Detail: "must be greater than or equal to 0"}}}
 	}
 	switch o := old.(type) {
 	case *Pod:

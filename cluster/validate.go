@@ -3,7 +3,6 @@ package cluster
 import (
 	"fmt"
 	"reflect"
-	"strconv"
 	"strings"
 
 	"github.com/svcsim/svcsim/selector"
@@ -110,7 +109,7 @@ func validateMeta(errs *fieldErrors, m *ObjectMeta, dnsLabelName bool) {
 		}
 	}
 	if controllers > 1 {
-		errs.invalid("metadata.ownerReferences", strconv.Itoa(controllers), "Only one reference can have Controller set to true")
+		errs.invalidNum("metadata.ownerReferences", int64(controllers), "Only one reference can have Controller set to true")
 	}
 }
 
@@ -124,8 +123,8 @@ func setDefaults(o Object) {
 		}
 	case *Pod:
 		defaultPodSpec(&o.Spec)
-		if o.ResourceVersion == 0 && o.Status.Phase == "" {
-			o.Status = PodStatus{Phase: PodPending}
+		if o.Status.Phase == "" {
+			o.Status.Phase = PodPending
 		}
 	}
 }
@@ -190,8 +189,8 @@ func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
 		errs.required("spec.containers", "")
 	}
 	names := map[string]bool{}
-	portNames := map[string]bool{}
 	for i, c := range spec.Containers {
+		portNames := map[string]bool{} // port names are unique within a container
 		f := fmt.Sprintf("spec.containers[%d]", i)
 		if c.Name == "" {
 			errs.required(f+".name", "")
@@ -207,8 +206,11 @@ func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
 		}
 		for j, p := range c.Ports {
 			pf := fmt.Sprintf("%s.ports[%d]", f, j)
-			if p.ContainerPort < 1 || p.ContainerPort > 65535 {
-				errs.invalid(pf+".containerPort", strconv.Itoa(int(p.ContainerPort)), "must be between 1 and 65535, inclusive")
+			switch {
+			case p.ContainerPort == 0:
+				errs.required(pf+".containerPort", "")
+			case p.ContainerPort < 1 || p.ContainerPort > 65535:
+				errs.invalidNum(pf+".containerPort", int64(p.ContainerPort), "must be between 1 and 65535, inclusive")
 			}
 			if p.Name != "" {
 				for _, msg := range portNameProblems(p.Name) {
@@ -231,9 +233,9 @@ func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
 				name string
 				val  int32
 				min  int32
-			}{{"initialDelaySeconds", p.InitialDelaySeconds, 0}, {"periodSeconds", p.PeriodSeconds, 1}, {"timeoutSeconds", p.TimeoutSeconds, 1}, {"successThreshold", p.SuccessThreshold, 1}, {"failureThreshold", p.FailureThreshold, 1}} {
+			}{{"initialDelaySeconds", p.InitialDelaySeconds, 0}, {"periodSeconds", p.PeriodSeconds, 0}, {"timeoutSeconds", p.TimeoutSeconds, 0}, {"successThreshold", p.SuccessThreshold, 0}, {"failureThreshold", p.FailureThreshold, 0}} {
 				if v.val < v.min {
-					errs.invalid(pf+"."+v.name, strconv.Itoa(int(v.val)), fmt.Sprintf("must be greater than or equal to %d", v.min))
+					errs.invalidNum(pf+"."+v.name, int64(v.val), fmt.Sprintf("must be greater than or equal to %d", v.min))
 				}
 			}
 		}
@@ -253,7 +255,7 @@ func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
 				errs.forbidden(hf, "may not specify more than 1 handler type")
 			}
 			if h.Sleep != nil && h.Sleep.Seconds < 0 {
-				errs.invalid(hf+".sleep.seconds", strconv.FormatInt(h.Sleep.Seconds, 10), "must be non-negative")
+				errs.invalidNum(hf+".sleep.seconds", h.Sleep.Seconds, "must be non-negative")
 			}
 		}
 	}
@@ -268,7 +270,7 @@ func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
 		errs.unsupported("spec.x-svcsim-onSIGTERM", string(spec.OnSIGTERM), "Drain", "Exit", "Ignore")
 	}
 	if spec.DrainSeconds < 0 {
-		errs.invalid("spec.x-svcsim-drainSeconds", strconv.FormatInt(spec.DrainSeconds, 10), "must be greater than or equal to 0")
+		errs.invalidNum("spec.x-svcsim-drainSeconds", spec.DrainSeconds, "must be greater than or equal to 0")
 	}
 	if spec.Hostname != "" {
 		validateDNSLabel(errs, "spec.hostname", spec.Hostname)
@@ -284,9 +286,9 @@ func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
 func portNameProblems(n string) []string {
 	var p []string
 	if len(n) > 15 {
-		p = append(p, "must be no more than 15 characters")
+		p = append(p, "must be no more than 15 bytes")
 	}
-	letter := false
+	letter, charset := false, true
 	for i := 0; i < len(n); i++ {
 		c := n[i]
 		switch {
@@ -294,14 +296,17 @@ func portNameProblems(n string) []string {
 			letter = true
 		case '0' <= c && c <= '9', c == '-':
 		default:
-			return append(p, "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+			charset = false
 		}
 	}
-	if strings.Contains(n, "--") {
-		p = append(p, "must not contain consecutive hyphens")
+	if !charset {
+		p = append(p, "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
 	}
 	if !letter {
 		p = append(p, "must contain at least one letter (a-z)")
+	}
+	if strings.Contains(n, "--") {
+		p = append(p, "must not contain consecutive hyphens")
 	}
 	if n[0] == '-' || n[len(n)-1] == '-' {
 		p = append(p, "must not begin or end with a hyphen")
