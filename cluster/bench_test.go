@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"testing"
 	"time"
@@ -13,7 +14,7 @@ import (
 // a microsecond later, as a busy controller would. It reports events per
 // wall-clock second.
 func BenchmarkLoop(b *testing.B) {
-	s, err := New(Config{TraceCapacity: -1})
+	s, err := New(Config{TraceCapacity: -1, SettleLimit: math.MaxInt})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -130,7 +130,7 @@ func (s *Sim) CrashContainer(namespace, name, container string) error {
 	c.waiting = "CrashLoopBackOff"
 	backoff := min(10*time.Second<<min(c.restarts-1, 5), 5*time.Minute)
 	c.restartAt = s.now.Add(backoff)
-	s.record(rt.ref, "Fault", "container "+c.name+" crashed")
+	s.record(rt.objRef(), "Fault", "container "+c.name+" crashed")
 	if k.node.up {
 		// A kubelet cut off from the control plane reports nothing; it
 		// catches up in resync.
@@ -146,7 +146,7 @@ func (s *Sim) CrashContainer(namespace, name, container string) error {
 func (k *kubelet) scheduleRestart(rt *podRuntime, c *containerRuntime) {
 	s := k.s
 	gen := c.gen
-	s.schedule(max(c.restartAt, s.now), TraceEntry{Component: k.name, Object: rt.ref, Action: "RestartContainer", Detail: c.name}, false, func() {
+	s.schedule(max(c.restartAt, s.now), TraceEntry{Component: k.name, Object: rt.objRef(), Action: "RestartContainer", Detail: c.name}, false, func() {
 		if c.gen != gen || rt.stage != stageRunning || c.running {
 			return
 		}

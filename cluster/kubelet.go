@@ -34,7 +34,6 @@ const (
 // on the node, from which it writes the pod's status.
 type podRuntime struct {
 	namespace, name, uid string
-	ref                  string // "pod/namespace/name", for the trace
 	k                    *kubelet
 	ip                   netip.Addr
 	stage                stage
@@ -45,6 +44,10 @@ type podRuntime struct {
 	started              Time
 	killAt               Time // when a terminating pod is SIGKILLed
 }
+
+// objRef names the pod in the trace. It is built when needed rather than
+// kept: a hundred thousand steady pods need no trace strings.
+func (rt *podRuntime) objRef() string { return objectRef(KindPod, rt.namespace, rt.name) }
 
 // containerRuntime is one container's state and its readiness prober.
 type containerRuntime struct {
@@ -113,7 +116,7 @@ func (k *kubelet) shortenGrace(rt *podRuntime, grace time.Duration) {
 		return
 	}
 	rt.killAt = at
-	k.s.schedule(at, TraceEntry{Component: k.name, Object: rt.ref, Action: "SIGKILL"}, false, func() {
+	k.s.schedule(at, TraceEntry{Component: k.name, Object: rt.objRef(), Action: "SIGKILL"}, false, func() {
 		if rt.stage == stageTerminating && k.node.up {
 			k.stopNow(rt)
 		}
@@ -122,7 +125,7 @@ func (k *kubelet) shortenGrace(rt *podRuntime, grace time.Duration) {
 
 // admit takes a newly bound pod onto the node.
 func (k *kubelet) admit(p *Pod) *podRuntime {
-	rt := &podRuntime{namespace: p.Namespace, name: p.Name, uid: p.UID, ref: objectRef(KindPod, p.Namespace, p.Name), k: k, onSIGTERM: p.Spec.OnSIGTERM}
+	rt := &podRuntime{namespace: p.Namespace, name: p.Name, uid: p.UID, k: k, onSIGTERM: p.Spec.OnSIGTERM}
 	for _, c := range p.Spec.Containers {
 		rt.containers = append(rt.containers, &containerRuntime{name: c.Name, image: c.Image, probe: c.ReadinessProbe, waiting: "ContainerCreating"})
 	}
@@ -146,7 +149,7 @@ func (k *kubelet) assignIP(rt *podRuntime) {
 	rt.started = k.s.now
 	k.writeStatus(rt)
 	delay := k.s.cfg.Timing.ContainerStart.Draw(k.s.rand)
-	k.s.schedule(k.s.now.Add(delay), TraceEntry{Component: k.name, Object: rt.ref, Action: "StartContainers"}, false, func() {
+	k.s.schedule(k.s.now.Add(delay), TraceEntry{Component: k.name, Object: rt.objRef(), Action: "StartContainers"}, false, func() {
 		k.startContainers(rt)
 	})
 }
@@ -194,7 +197,7 @@ func (k *kubelet) scheduleProbe(rt *podRuntime, c *containerRuntime, t Time) {
 		return
 	}
 	gen := c.gen
-	k.s.schedule(t, TraceEntry{Component: k.name, Object: rt.ref, Action: "Probe", Detail: c.name}, false, func() {
+	k.s.schedule(t, TraceEntry{Component: k.name, Object: rt.objRef(), Action: "Probe", Detail: c.name}, false, func() {
 		if c.gen != gen || !c.running || rt.stage == stageGone || !k.node.up {
 			return
 		}
@@ -269,7 +272,7 @@ func (k *kubelet) terminate(rt *podRuntime, p *Pod) {
 	case SigtermDrain:
 		exitAt = min(killAt, sigtermAt.Add(secondsDuration(p.Spec.DrainSeconds)))
 	}
-	ref := rt.ref
+	ref := rt.objRef()
 	k.s.schedule(sigtermAt, TraceEntry{Component: k.name, Object: ref, Action: "SIGTERM"}, false, func() {
 		if rt.stage == stageTerminating {
 			rt.sigterm = true
