@@ -54,6 +54,9 @@ func (s *Sim) bootstrap(base netip.Addr) {
 		ip = ip.Next()
 	}
 	s.startScheduler()
+	s.startReplicaSetController()
+	s.startDeploymentController()
+	s.startGarbageCollector()
 	for _, n := range s.nodes {
 		s.startKubelet(n)
 	}

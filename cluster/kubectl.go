@@ -80,12 +80,12 @@ func (k *Kubectl) Apply(obj Object) (Object, error) {
 	if m.Namespace == "" && !clusterScoped(o.Kind()) {
 		m.Namespace = k.ns
 	}
-	ref := resource(o.Kind()) + "/" + m.Name
+	ref := qualified(o.Kind()) + "/" + m.Name
 	cur, exists := k.s.store.get(o.Kind(), namespaceOf(o), m.Name)
 	if !exists || m.Name == "" {
 		out, err := k.s.Create(o)
 		if err == nil {
-			k.say("%s/%s created", resource(o.Kind()), out.Meta().Name)
+			k.say("%s/%s created", qualified(o.Kind()), out.Meta().Name)
 		}
 		return out, err
 	}
@@ -256,7 +256,7 @@ func (k *Kubectl) label(kind Kind, names []string, args []string) error {
 		}
 	}
 	for _, p := range plans {
-		ref := resource(kind) + "/" + p.obj.Meta().Name
+		ref := qualified(kind) + "/" + p.obj.Meta().Name
 		if !p.changed {
 			k.say("%s not labeled", ref)
 			continue
@@ -279,7 +279,7 @@ func (k *Kubectl) Delete(kind Kind, name string, opts DeleteOptions) error {
 	if err := k.s.Delete(kind, k.scope(kind), name, opts); err != nil {
 		return err
 	}
-	k.say("%s %q deleted", resource(kind), name)
+	k.say("%s %q deleted", qualified(kind), name)
 	return nil
 }
 

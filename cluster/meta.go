@@ -16,6 +16,9 @@ const (
 	KindNamespace Kind = "Namespace"
 	KindNode      Kind = "Node"
 	KindPod       Kind = "Pod"
+	// KindReplicaSet and KindDeployment are the apps/v1 workload kinds.
+	KindReplicaSet Kind = "ReplicaSet"
+	KindDeployment Kind = "Deployment"
 )
 
 // Object is an API object the store holds: a typed value with metadata.
@@ -46,6 +49,9 @@ type ObjectMeta struct {
 	// ResourceVersion changes on every write; an update carrying a stale one
 	// fails with a conflict. Zero on an update means "don't check".
 	ResourceVersion uint64 `json:"resourceVersion,omitempty"`
+	// Generation counts changes to the object's spec: 1 on create, one
+	// more with each update that changes the spec.
+	Generation int64 `json:"generation,omitempty"`
 	// Labels are the object's labels, validated as Kubernetes does.
 	Labels selector.Set `json:"labels,omitempty"`
 	// Annotations are free-form key/value metadata with label-style keys.

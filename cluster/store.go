@@ -161,6 +161,7 @@ func (s *Sim) Create(obj Object) (Object, error) {
 		return nil, &StatusError{Op: "create", Kind: kind, Namespace: m.Namespace, Name: m.Name, Err: ErrAlreadyExists}
 	}
 	m.UID = s.newUID()
+	m.Generation = 1
 	s.put(o)
 	s.record(objectRef(kind, m.Namespace, m.Name), "Create", "")
 	s.notify(Added, o, nil)
@@ -290,7 +291,11 @@ func (s *Sim) update(obj Object, status bool) (Object, error) {
 		om, oldm := o.Meta(), old.Meta()
 		om.Namespace, om.UID, om.CreationTimestamp, om.GenerateName = ns, oldm.UID, oldm.CreationTimestamp, oldm.GenerateName
 		om.DeletionTimestamp, om.DeletionGracePeriodSeconds = clonePtr(oldm.DeletionTimestamp), clonePtr(oldm.DeletionGracePeriodSeconds)
+		om.Generation = oldm.Generation
 		setDefaults(o)
+		if !reflect.DeepEqual(specOf(o), specOf(old)) {
+			om.Generation++
+		}
 		errs := validate(o)
 		errs = append(errs, validateUpdate(o, old)...)
 		if len(errs) > 0 {

@@ -126,7 +126,26 @@ func setDefaults(o Object) {
 		if o.Status.Phase == "" {
 			o.Status.Phase = PodPending
 		}
+	case *ReplicaSet:
+		defaultReplicaSet(o)
+	case *Deployment:
+		defaultDeployment(o)
 	}
+}
+
+// specOf returns the part of an object whose changes bump its generation.
+func specOf(o Object) any {
+	switch o := o.(type) {
+	case *Pod:
+		return o.Spec
+	case *Node:
+		return o.Spec
+	case *ReplicaSet:
+		return o.Spec
+	case *Deployment:
+		return o.Spec
+	}
+	return nil
 }
 
 func defaultPodSpec(spec *PodSpec) {
@@ -180,6 +199,10 @@ func validate(o Object) []FieldError {
 	case *Pod:
 		validateMeta(&errs, &o.ObjectMeta, false)
 		validatePodSpec(&errs, &o.Spec)
+	case *ReplicaSet:
+		validateReplicaSet(&errs, o)
+	case *Deployment:
+		validateDeployment(&errs, o)
 	}
 	return errs
 }
@@ -317,7 +340,7 @@ func portNameProblems(n string) []string {
 // validateUpdate checks the rules that compare an update with the stored
 // object: what may not change once set.
 func validateUpdate(o, old Object) []FieldError {
-	var errs fieldErrors
+	errs := fieldErrors(validateWorkloadUpdate(o, old))
 	if p, ok := o.(*Pod); ok {
 		oldPod := old.(*Pod)
 		a, b := p.Spec, oldPod.Spec
@@ -345,6 +368,10 @@ func withStatus(old, o Object) Object {
 		c.Status = src.(*Node).Status
 	case *Namespace:
 		c.Status = src.(*Namespace).Status
+	case *ReplicaSet:
+		c.Status = src.(*ReplicaSet).Status
+	case *Deployment:
+		c.Status = src.(*Deployment).Status
 	}
 	return c
 }
@@ -359,5 +386,9 @@ func keepStatus(o, old Object) {
 		o.Status = src.(*Node).Status
 	case *Namespace:
 		o.Status = src.(*Namespace).Status
+	case *ReplicaSet:
+		o.Status = src.(*ReplicaSet).Status
+	case *Deployment:
+		o.Status = src.(*Deployment).Status
 	}
 }

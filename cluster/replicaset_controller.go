@@ -1,0 +1,373 @@
+package cluster
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/svcsim/svcsim/selector"
+)
+
+// BurstReplicas is how many pods a ReplicaSet creates or deletes in one
+// sync at most, as kube-controller-manager's constant.
+const BurstReplicas = 500
+
+const replicaSetControllerName = "replicaset-controller"
+
+// replicaSetController keeps each ReplicaSet's pods at its replica count:
+// it adopts matching orphans, releases pods whose labels no longer match,
+// creates pods from the template and deletes the surplus, choosing victims
+// as Kubernetes does. It reacts to ReplicaSet and pod events through its
+// watch, and reads the store afresh when it syncs, so it needs none of the
+// real controller's expectations bookkeeping.
+type replicaSetController struct {
+	s      *Sim
+	queued map[string]bool
+}
+
+func (s *Sim) startReplicaSetController() {
+	rc := &replicaSetController{s: s, queued: map[string]bool{}}
+	lag := s.cfg.Timing.lagFor(s.cfg.Timing.Controllers)
+	s.watchShared(replicaSetControllerName, lag, nil, func(ev WatchEvent) {
+		m := ev.Object.Meta()
+		rc.enqueue(m.Namespace, m.Name)
+	}, KindReplicaSet)
+	s.watchShared(replicaSetControllerName, lag, nil, rc.onPod, KindPod)
+}
+
+// onPod queues the ReplicaSets a pod change can matter to: its owner, and
+// for an orphan every ReplicaSet whose selector matches it before or after.
+func (rc *replicaSetController) onPod(ev WatchEvent) {
+	for _, o := range []Object{ev.Object, ev.Old} {
+		if o == nil {
+			continue
+		}
+		p := o.(*Pod)
+		if ref, ok := p.ControllerRef(); ok {
+			if ref.Kind == KindReplicaSet {
+				rc.enqueue(p.Namespace, ref.Name)
+			}
+			continue
+		}
+		rc.s.store.each(KindReplicaSet, p.Namespace, func(x Object) bool {
+			rs := x.(*ReplicaSet)
+			if sel, err := rs.Spec.Selector.Selector(); err == nil && !sel.Empty() && sel.Matches(p.Labels) {
+				rc.enqueue(rs.Namespace, rs.Name)
+			}
+			return true
+		})
+	}
+}
+
+// enqueue schedules one sync of the ReplicaSet at the current instant,
+// after whatever else is already due then, so that a burst of events
+// costs one sync.
+func (rc *replicaSetController) enqueue(namespace, name string) {
+	k := key(namespace, name)
+	if rc.queued[k] {
+		return
+	}
+	rc.queued[k] = true
+	rc.s.schedule(rc.s.now, TraceEntry{Component: replicaSetControllerName, Object: objectRef(KindReplicaSet, namespace, name), Action: "Sync"}, false, func() {
+		delete(rc.queued, k)
+		rc.sync(namespace, name)
+	})
+}
+
+func (rc *replicaSetController) sync(namespace, name string) {
+	s := rc.s
+	cur, ok := s.store.get(KindReplicaSet, namespace, name)
+	if !ok {
+		return
+	}
+	rs := cur.(*ReplicaSet)
+	sel, err := rs.Spec.Selector.Selector()
+	if err != nil || sel.Empty() {
+		return
+	}
+	pods := rc.claim(rs, sel)
+	var manageErr error
+	if rs.DeletionTimestamp == nil {
+		manageErr = rc.manage(rs, pods)
+		// Re-read: manage created and deleted pods.
+		pods = rc.claim(rs, sel)
+	}
+	rc.writeStatus(rs, pods, manageErr)
+}
+
+// isActive reports whether a pod counts toward a ReplicaSet: not finished
+// and not being deleted.
+func isActive(p *Pod) bool { return !isTerminal(p) && p.DeletionTimestamp == nil }
+
+// claim returns the active pods the ReplicaSet owns after adopting matching
+// orphans and releasing owned pods that no longer match, in key order.
+func (rc *replicaSetController) claim(rs *ReplicaSet, sel selector.Selector) []*Pod {
+	s := rc.s
+	var owned []*Pod
+	var adopt, release []*Pod
+	s.store.each(KindPod, rs.Namespace, func(o Object) bool {
+		p := o.(*Pod)
+		if !isActive(p) {
+			return true
+		}
+		ref, hasRef := p.ControllerRef()
+		matches := sel.Matches(p.Labels)
+		switch {
+		case hasRef && ref.UID != rs.UID:
+		case hasRef && matches:
+			owned = append(owned, p)
+		case hasRef:
+			if rs.DeletionTimestamp == nil {
+				release = append(release, p)
+			}
+		case matches && rs.DeletionTimestamp == nil:
+			adopt = append(adopt, p)
+		}
+		return true
+	})
+	for _, p := range release {
+		np := p.DeepCopy()
+		np.OwnerReferences = slices.DeleteFunc(np.OwnerReferences, func(r OwnerReference) bool { return r.UID == rs.UID })
+		if len(np.OwnerReferences) == 0 {
+			np.OwnerReferences = nil
+		}
+		_, _ = s.Update(np)
+	}
+	for _, p := range adopt {
+		np := p.DeepCopy()
+		np.OwnerReferences = append(np.OwnerReferences, controllerRef("apps/v1", KindReplicaSet, rs.Name, rs.UID))
+		if out, err := s.Update(np); err == nil {
+			owned = append(owned, out.(*Pod))
+		}
+	}
+	slices.SortFunc(owned, func(a, b *Pod) int { return cmp.Compare(a.Name, b.Name) })
+	return owned
+}
+
+func controllerRef(apiVersion string, kind Kind, name, uid string) OwnerReference {
+	return OwnerReference{APIVersion: apiVersion, Kind: kind, Name: name, UID: uid, Controller: Ptr(true), BlockOwnerDeletion: Ptr(true)}
+}
+
+// manage creates or deletes pods to bring the count to spec.replicas, at
+// most BurstReplicas at a time.
+func (rc *replicaSetController) manage(rs *ReplicaSet, pods []*Pod) error {
+	s := rc.s
+	diff := len(pods) - int(*rs.Spec.Replicas)
+	switch {
+	case diff < 0:
+		n := min(-diff, BurstReplicas)
+		// Slow start: batches of 1, 2, 4, ...; a failed create skips the
+		// rest, so a broken template costs one failure, not hundreds.
+		for batch, done := 1, 0; done < n; batch *= 2 {
+			size := min(batch, n-done)
+			for range size {
+				if err := rc.createPod(rs); err != nil {
+					return err
+				}
+			}
+			done += size
+		}
+	case diff > 0:
+		victims := rc.rankForDeletion(rs, pods)[:min(diff, BurstReplicas)]
+		for _, p := range victims {
+			if err := s.Delete(KindPod, p.Namespace, p.Name, DeleteOptions{}); err == nil {
+				s.emit(KindReplicaSet, rs.Namespace, rs.Name, EventNormal, "SuccessfulDelete", replicaSetControllerName, "Deleted pod: "+p.Name)
+			}
+		}
+	}
+	return nil
+}
+
+func (rc *replicaSetController) createPod(rs *ReplicaSet) error {
+	t := rs.Spec.Template.deepCopy()
+	p := &Pod{
+		ObjectMeta: ObjectMeta{
+			GenerateName:    rs.Name + "-",
+			Namespace:       rs.Namespace,
+			Labels:          t.Labels,
+			Annotations:     t.Annotations,
+			OwnerReferences: []OwnerReference{controllerRef("apps/v1", KindReplicaSet, rs.Name, rs.UID)},
+		},
+		Spec: t.Spec,
+	}
+	out, err := rc.s.Create(p)
+	if err != nil {
+		rc.s.emit(KindReplicaSet, rs.Namespace, rs.Name, EventWarning, "FailedCreate", replicaSetControllerName, "Error creating: "+err.Error())
+		return err
+	}
+	rc.s.emit(KindReplicaSet, rs.Namespace, rs.Name, EventNormal, "SuccessfulCreate", replicaSetControllerName, "Created pod: "+out.Meta().Name)
+	return nil
+}
+
+// rankForDeletion orders the ReplicaSet's pods with the ones to delete
+// first, by Kubernetes' ranking: unscheduled before scheduled; Pending
+// before Unknown before Running; not ready before ready; lower deletion
+// cost first; more pods of the same owner on the node ("doubled up")
+// first; more recently ready first; more restarts first; newer first. Ages
+// are compared in powers of two, ties broken by UID.
+func (rc *replicaSetController) rankForDeletion(rs *ReplicaSet, pods []*Pod) []*Pod {
+	now := rc.s.now
+	// Related pods: those of every ReplicaSet with the same controller
+	// (a Deployment's ReplicaSets), or just this one's.
+	onNode := map[string]int{}
+	owners := map[string]bool{rs.UID: true}
+	if ref, ok := rs.ControllerRef(); ok {
+		rc.s.store.each(KindReplicaSet, rs.Namespace, func(o Object) bool {
+			if r, ok := o.Meta().ControllerRef(); ok && r.UID == ref.UID {
+				owners[o.Meta().UID] = true
+			}
+			return true
+		})
+	}
+	rc.s.store.each(KindPod, rs.Namespace, func(o Object) bool {
+		p := o.(*Pod)
+		if r, ok := p.ControllerRef(); ok && owners[r.UID] && isActive(p) && p.Spec.NodeName != "" {
+			onNode[p.Spec.NodeName]++
+		}
+		return true
+	})
+	ranked := slices.Clone(pods)
+	phaseRank := map[PodPhase]int{PodPending: 0, PodUnknown: 1, PodRunning: 2}
+	slices.SortStableFunc(ranked, func(a, b *Pod) int {
+		if (a.Spec.NodeName == "") != (b.Spec.NodeName == "") {
+			return boolFirst(a.Spec.NodeName == "")
+		}
+		if c := cmp.Compare(phaseRank[a.Status.Phase], phaseRank[b.Status.Phase]); c != 0 {
+			return c
+		}
+		if a.IsReady() != b.IsReady() {
+			return boolFirst(!a.IsReady())
+		}
+		if c := cmp.Compare(deletionCost(a), deletionCost(b)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(onNode[b.Spec.NodeName], onNode[a.Spec.NodeName]); c != 0 {
+			return c
+		}
+		if a.IsReady() && b.IsReady() {
+			ra, _ := a.Condition(PodReady)
+			rb, _ := b.Condition(PodReady)
+			if ra.LastTransitionTime != rb.LastTransitionTime {
+				if d := log2Age(now, ra.LastTransitionTime) - log2Age(now, rb.LastTransitionTime); d != 0 {
+					return int(d) // younger (smaller) first
+				}
+				return cmp.Compare(a.UID, b.UID)
+			}
+		}
+		if c := cmp.Compare(maxRestarts(b), maxRestarts(a)); c != 0 {
+			return c
+		}
+		if a.CreationTimestamp != b.CreationTimestamp {
+			if d := log2Age(now, a.CreationTimestamp) - log2Age(now, b.CreationTimestamp); d != 0 {
+				return int(d)
+			}
+			return cmp.Compare(a.UID, b.UID)
+		}
+		return 0
+	})
+	return ranked
+}
+
+func boolFirst(aFirst bool) int {
+	if aFirst {
+		return -1
+	}
+	return 1
+}
+
+// log2Age buckets how long ago t was in powers of two of nanoseconds, so
+// that pods of about the same age count as equally old.
+func log2Age(now, t Time) int64 {
+	d := now.Sub(t)
+	if d <= 0 {
+		return -1
+	}
+	return int64(math.Log2(float64(d)))
+}
+
+func deletionCost(p *Pod) int32 {
+	v, ok := p.Annotations["controller.kubernetes.io/pod-deletion-cost"]
+	if !ok {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 32)
+	if err != nil {
+		return 0
+	}
+	return int32(n)
+}
+
+func maxRestarts(p *Pod) int32 {
+	var m int32
+	for _, c := range p.Status.ContainerStatuses {
+		m = max(m, c.RestartCount)
+	}
+	return m
+}
+
+// isAvailable reports whether a pod has been ready for minReady by now,
+// and if it is ready but not yet available, when it will be.
+func isAvailable(p *Pod, minReady int32, now Time) (bool, Time) {
+	c, ok := p.Condition(PodReady)
+	if !ok || c.Status != ConditionTrue {
+		return false, 0
+	}
+	at := c.LastTransitionTime.Add(time.Duration(minReady) * time.Second)
+	if minReady == 0 || at <= now {
+		return true, 0
+	}
+	return false, at
+}
+
+// writeStatus records the ReplicaSet's counts and, when some pod will
+// become available later, schedules a sync for then.
+func (rc *replicaSetController) writeStatus(rs *ReplicaSet, pods []*Pod, manageErr error) {
+	s := rc.s
+	cur, ok := s.store.get(KindReplicaSet, rs.Namespace, rs.Name)
+	if !ok || cur.Meta().UID != rs.UID {
+		return
+	}
+	st := ReplicaSetStatus{Replicas: int32(len(pods)), ObservedGeneration: rs.Generation}
+	var next Time
+	for _, p := range pods {
+		full := true
+		for k, v := range rs.Spec.Template.Labels {
+			if w, ok := p.Labels[k]; !ok || w != v {
+				full = false
+			}
+		}
+		if full {
+			st.FullyLabeledReplicas++
+		}
+		if p.IsReady() {
+			st.ReadyReplicas++
+		}
+		if ok, at := isAvailable(p, rs.Spec.MinReadySeconds, s.now); ok {
+			st.AvailableReplicas++
+		} else if at != 0 && (next == 0 || at < next) {
+			next = at
+		}
+	}
+	old := cur.(*ReplicaSet)
+	st.Conditions = append([]ReplicaSetCondition(nil), old.Status.Conditions...)
+	st.Conditions = slices.DeleteFunc(st.Conditions, func(c ReplicaSetCondition) bool { return c.Type == "ReplicaFailure" })
+	if manageErr != nil {
+		st.Conditions = append(st.Conditions, ReplicaSetCondition{Type: "ReplicaFailure", Status: ConditionTrue, Reason: "FailedCreate", Message: manageErr.Error(), LastTransitionTime: s.now})
+	}
+	if len(st.Conditions) == 0 {
+		st.Conditions = nil
+	}
+	nrs := *old
+	nrs.Status = st
+	s.updateStatusOwned(&nrs, old)
+	if next != 0 {
+		ns, name := rs.Namespace, rs.Name
+		s.schedule(next, TraceEntry{Component: replicaSetControllerName, Object: objectRef(KindReplicaSet, ns, name), Action: "MinReadySeconds"}, false, func() {
+			rc.enqueue(ns, name)
+		})
+	}
+	_ = fmt.Sprint
+}
