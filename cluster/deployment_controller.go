@@ -90,7 +90,7 @@ func (dc *deploymentController) enqueue(namespace, name string) {
 		return
 	}
 	dc.queued[k] = true
-	dc.s.schedule(dc.s.now, TraceEntry{Component: deploymentControllerName, Object: objectRef(KindDeployment, namespace, name), Action: "Sync"}, false, func() {
+	dc.s.schedule(dc.s.now.Add(dc.s.cfg.Timing.ControllerBatch), TraceEntry{Component: deploymentControllerName, Object: objectRef(KindDeployment, namespace, name), Action: "Sync"}, false, func() {
 		delete(dc.queued, k)
 		dc.sync(namespace, name)
 	})

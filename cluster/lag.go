@@ -48,6 +48,10 @@ type Timing struct {
 	Controllers Lag
 	// ContainerStart is how long after a pod gets its IP its containers run.
 	ContainerStart Lag
+	// ControllerBatch is how long a controller's work queue holds an object
+	// before syncing it; the events that arrive meanwhile cost no extra
+	// sync, as they would not while a real controller is busy.
+	ControllerBatch time.Duration
 	// NodeMonitorGracePeriod is how long a node may be silent before the
 	// control plane marks it and its pods not ready (kube-controller-manager
 	// --node-monitor-grace-period).
@@ -68,7 +72,8 @@ func Instant() Timing {
 // Realistic is a timing close to a healthy real cluster: watches deliver
 // 5 to 50 ms after a change, the scheduler's a little later, containers take
 // 0.5 to 2 s to start once the pod has an IP, and a silent node is marked
-// not ready after 50 s. Use it in property tests to find the windows in
+// not ready after 50 s; controllers batch the events of 10 ms into one
+// sync. Use it in property tests to find the windows in
 // which components disagree.
 func Realistic() Timing {
 	return Timing{
@@ -76,6 +81,7 @@ func Realistic() Timing {
 		Scheduler:              Uniform{10 * time.Millisecond, 100 * time.Millisecond},
 		Kubelet:                Uniform{10 * time.Millisecond, 100 * time.Millisecond},
 		ContainerStart:         Uniform{500 * time.Millisecond, 2 * time.Second},
+		ControllerBatch:        10 * time.Millisecond,
 		NodeMonitorGracePeriod: 50 * time.Second,
 	}
 }

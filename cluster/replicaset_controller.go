@@ -26,13 +26,22 @@ const replicaSetControllerName = "replicaset-controller"
 type replicaSetController struct {
 	s      *Sim
 	queued map[string]bool
+	// hints are orphan pods seen matching a ReplicaSet since its last sync;
+	// scan marks ReplicaSets that must look at every pod in their
+	// namespace (new ones), because pods that matched before they existed
+	// left no hint.
+	hints map[string][]string
+	scan  map[string]bool
 }
 
 func (s *Sim) startReplicaSetController() {
-	rc := &replicaSetController{s: s, queued: map[string]bool{}}
+	rc := &replicaSetController{s: s, queued: map[string]bool{}, hints: map[string][]string{}, scan: map[string]bool{}}
 	lag := s.cfg.Timing.lagFor(s.cfg.Timing.Controllers)
 	s.watchShared(replicaSetControllerName, lag, nil, func(ev WatchEvent) {
 		m := ev.Object.Meta()
+		if ev.Type == Added {
+			rc.scan[key(m.Namespace, m.Name)] = true
+		}
 		rc.enqueue(m.Namespace, m.Name)
 	}, KindReplicaSet)
 	s.watchShared(replicaSetControllerName, lag, nil, rc.onPod, KindPod)
@@ -55,6 +64,8 @@ func (rc *replicaSetController) onPod(ev WatchEvent) {
 		rc.s.store.each(KindReplicaSet, p.Namespace, func(x Object) bool {
 			rs := x.(*ReplicaSet)
 			if sel, err := rs.Spec.Selector.Selector(); err == nil && !sel.Empty() && sel.Matches(p.Labels) {
+				k := key(rs.Namespace, rs.Name)
+				rc.hints[k] = append(rc.hints[k], p.Name)
 				rc.enqueue(rs.Namespace, rs.Name)
 			}
 			return true
@@ -71,7 +82,7 @@ func (rc *replicaSetController) enqueue(namespace, name string) {
 		return
 	}
 	rc.queued[k] = true
-	rc.s.schedule(rc.s.now, TraceEntry{Component: replicaSetControllerName, Object: objectRef(KindReplicaSet, namespace, name), Action: "Sync"}, false, func() {
+	rc.s.schedule(rc.s.now.Add(rc.s.cfg.Timing.ControllerBatch), TraceEntry{Component: replicaSetControllerName, Object: objectRef(KindReplicaSet, namespace, name), Action: "Sync"}, false, func() {
 		delete(rc.queued, k)
 		rc.sync(namespace, name)
 	})
@@ -90,7 +101,7 @@ func (rc *replicaSetController) sync(namespace, name string) {
 	}
 	pods := rc.claim(rs, sel)
 	var manageErr error
-	if rs.DeletionTimestamp == nil {
+	if rs.DeletionTimestamp == nil && len(pods) != int(*rs.Spec.Replicas) {
 		manageErr = rc.manage(rs, pods)
 		// Re-read: manage created and deleted pods.
 		pods = rc.claim(rs, sel)
@@ -108,10 +119,34 @@ func (rc *replicaSetController) claim(rs *ReplicaSet, sel selector.Selector) []*
 	s := rc.s
 	var owned []*Pod
 	var adopt, release []*Pod
-	s.store.each(KindPod, rs.Namespace, func(o Object) bool {
+	// The candidates: what the store's index says the ReplicaSet owns, and
+	// the orphans that may match it.
+	rsKey := key(rs.Namespace, rs.Name)
+	candidates := s.store.owned(KindPod, rs.UID)
+	if rc.scan[rsKey] {
+		delete(rc.scan, rsKey)
+		s.store.each(KindPod, rs.Namespace, func(o Object) bool {
+			if _, ok := o.Meta().ControllerRef(); !ok {
+				candidates = append(candidates, o)
+			}
+			return true
+		})
+	} else {
+		names := rc.hints[rsKey]
+		slices.Sort(names)
+		for _, n := range slices.Compact(names) {
+			if o, ok := s.store.get(KindPod, rs.Namespace, n); ok {
+				if _, owned := o.Meta().ControllerRef(); !owned {
+					candidates = append(candidates, o)
+				}
+			}
+		}
+	}
+	delete(rc.hints, rsKey)
+	for _, o := range candidates {
 		p := o.(*Pod)
 		if !isActive(p) {
-			return true
+			continue
 		}
 		ref, hasRef := p.ControllerRef()
 		matches := sel.Matches(p.Labels)
@@ -126,8 +161,7 @@ func (rc *replicaSetController) claim(rs *ReplicaSet, sel selector.Selector) []*
 		case matches && rs.DeletionTimestamp == nil:
 			adopt = append(adopt, p)
 		}
-		return true
-	})
+	}
 	for _, p := range release {
 		np := p.DeepCopy()
 		np.OwnerReferences = slices.DeleteFunc(np.OwnerReferences, func(r OwnerReference) bool { return r.UID == rs.UID })
@@ -222,13 +256,13 @@ func (rc *replicaSetController) rankForDeletion(rs *ReplicaSet, pods []*Pod) []*
 			return true
 		})
 	}
-	rc.s.store.each(KindPod, rs.Namespace, func(o Object) bool {
-		p := o.(*Pod)
-		if r, ok := p.ControllerRef(); ok && owners[r.UID] && isActive(p) && p.Spec.NodeName != "" {
-			onNode[p.Spec.NodeName]++
+	for _, owner := range sortedKeys(owners) {
+		for _, o := range rc.s.store.owned(KindPod, owner) {
+			if p := o.(*Pod); isActive(p) && p.Spec.NodeName != "" {
+				onNode[p.Spec.NodeName]++
+			}
 		}
-		return true
-	})
+	}
 	ranked := slices.Clone(pods)
 	phaseRank := map[PodPhase]int{PodPending: 0, PodUnknown: 1, PodRunning: 2}
 	slices.SortStableFunc(ranked, func(a, b *Pod) int {

@@ -18,6 +18,10 @@ import (
 type store struct {
 	rv   uint64
 	objs map[Kind]*btree.BTreeG[record]
+	// dependents indexes objects by the UID of their controller, so that
+	// a controller can find what it owns without scanning its namespace.
+	// Only objects with a controller are indexed.
+	dependents map[string]*btree.BTreeG[record]
 }
 
 type record struct {
@@ -25,7 +29,57 @@ type record struct {
 	obj Object
 }
 
-func newStore() store { return store{objs: map[Kind]*btree.BTreeG[record]{}} }
+func newStore() store {
+	return store{objs: map[Kind]*btree.BTreeG[record]{}, dependents: map[string]*btree.BTreeG[record]{}}
+}
+
+// index keeps the dependents index in step with a write that replaces old
+// (nil if none) by cur (nil if removed), both stored under k. The index
+// holds the current objects themselves, so listing what a controller owns
+// costs no lookups.
+func (st *store) index(kind Kind, k string, old, cur Object) {
+	owner := func(o Object) string {
+		if o == nil {
+			return ""
+		}
+		ref, _ := o.Meta().ControllerRef()
+		return ref.UID
+	}
+	before, after := owner(old), owner(cur)
+	r := record{key: string(kind) + "/" + k, obj: cur}
+	if before != "" && before != after {
+		t := st.dependents[before]
+		t.Delete(r)
+		if t.Len() == 0 {
+			delete(st.dependents, before)
+		}
+	}
+	if after != "" {
+		t := st.dependents[after]
+		if t == nil {
+			t = btree.NewG(16, func(a, b record) bool { return a.key < b.key })
+			st.dependents[after] = t
+		}
+		t.ReplaceOrInsert(r)
+	}
+}
+
+// owned returns the objects of kind whose controller has the given UID,
+// in key order. Owners and dependents share a namespace, so no namespace
+// is needed.
+func (st *store) owned(kind Kind, uid string) []Object {
+	t := st.dependents[uid]
+	if t == nil {
+		return nil
+	}
+	prefix := string(kind) + "/"
+	var out []Object
+	t.AscendRange(record{key: prefix}, record{key: string(kind) + "0"}, func(r record) bool {
+		out = append(out, r.obj)
+		return true
+	})
+	return out
+}
 
 func (st *store) tree(kind Kind) *btree.BTreeG[record] {
 	t := st.objs[kind]
@@ -246,7 +300,9 @@ func (s *Sim) put(o Object) {
 	s.store.rv++
 	o.Meta().ResourceVersion = s.store.rv
 	m := o.Meta()
-	s.store.tree(o.Kind()).ReplaceOrInsert(record{key: key(m.Namespace, m.Name), obj: o})
+	k := key(m.Namespace, m.Name)
+	old, _ := s.store.tree(o.Kind()).ReplaceOrInsert(record{key: k, obj: o})
+	s.store.index(o.Kind(), k, old.obj, o)
 }
 
 // Update replaces an object's metadata and spec, as a PUT does; its status
@@ -406,6 +462,7 @@ func (s *Sim) beginGracefulDelete(old *Pod, grace int64) {
 func (s *Sim) remove(old Object) {
 	m := old.Meta()
 	s.store.tree(old.Kind()).Delete(record{key: key(m.Namespace, m.Name)})
+	s.store.index(old.Kind(), key(m.Namespace, m.Name), old, nil)
 	s.store.rv++
 	gone := old.DeepCopyObject()
 	gone.Meta().ResourceVersion = s.store.rv
