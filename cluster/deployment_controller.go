@@ -104,24 +104,38 @@ func replicas(p *int32) int32 {
 	return *p
 }
 
-// fenceposts resolves a Deployment's maxSurge and maxUnavailable against
-// its replica count: surge rounds up, unavailability down, and if both come
-// to zero, one pod may be unavailable.
+// Fenceposts resolves a rolling update's maxSurge and maxUnavailable
+// against a replica count as the Deployment controller does: integers as
+// given, percentages of replicas with the surge rounded up and the
+// unavailability rounded down, and if both come to zero, one pod may be
+// unavailable. It fails only on a malformed percentage.
+func Fenceposts(replicas int32, maxSurge, maxUnavailable IntOrString) (surge, unavailable int32, err error) {
+	if surge, err = maxSurge.scaled(replicas, true); err != nil {
+		return 0, 0, err
+	}
+	if unavailable, err = maxUnavailable.scaled(replicas, false); err != nil {
+		return 0, 0, err
+	}
+	if surge == 0 && unavailable == 0 {
+		unavailable = 1
+	}
+	return surge, unavailable, nil
+}
+
+// fenceposts is Fenceposts for a Deployment; zero for Recreate.
 func fenceposts(d *Deployment) (surge, unavailable int32) {
 	ru := d.Spec.Strategy.RollingUpdate
 	if d.Spec.Strategy.Type != RollingUpdateStrategy || ru == nil {
 		return 0, 0
 	}
-	total := replicas(d.Spec.Replicas)
+	var ms, mu IntOrString
 	if ru.MaxSurge != nil {
-		surge, _ = ru.MaxSurge.scaled(total, true)
+		ms = *ru.MaxSurge
 	}
 	if ru.MaxUnavailable != nil {
-		unavailable, _ = ru.MaxUnavailable.scaled(total, false)
+		mu = *ru.MaxUnavailable
 	}
-	if surge == 0 && unavailable == 0 {
-		unavailable = 1
-	}
+	surge, unavailable, _ = Fenceposts(replicas(d.Spec.Replicas), ms, mu)
 	return surge, unavailable
 }
 
