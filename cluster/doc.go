@@ -1,5 +1,6 @@
 // Package cluster is svcsim's simulated Kubernetes control plane and nodes:
-// an object store with watches (the apiserver), a scheduler, a kubelet on
+// an object store with watches (the apiserver), a scheduler, the
+// ReplicaSet and Deployment controllers, a garbage collector, a kubelet on
 // every node, and the deterministic event loop that drives them all in
 // virtual time. Controllers — the built-in ones of later packages and your
 // own — sit on it as ordinary watchers of the store.
@@ -64,8 +65,17 @@
 //     reacts to SIGTERM is the pod's OnSIGTERM field, a svcsim extension.
 //   - A lost node's pods are marked not ready after the node monitor grace
 //     period (50 s) but never evicted.
-//   - Apply replaces metadata and spec rather than doing a three-way merge.
-//   - There is no garbage collector yet: owner references are recorded but
-//     deleting an owner does not delete its dependents.
-//   - Only Namespace, Node and Pod exist so far.
+//   - Apply replaces metadata and spec rather than doing a three-way merge
+//     (it keeps a pod's node and the owners controllers recorded).
+//   - The ReplicaSet and Deployment controllers learn of changes only
+//     through their watches, with their lag, but read the store afresh
+//     when they sync instead of a lagging cache, so they need none of the
+//     real controllers' expectations. Timing.ControllerBatch models the
+//     coalescing a busy controller's work queue does.
+//   - The garbage collector does background cascading deletion only (no
+//     orphan or foreground propagation), and only for owners that are
+//     deleted, not for dangling references made at create time.
+//   - Rollback is done by the client, as kubectl does, and change-cause
+//     annotations are shown but never recorded for you.
+//   - Kinds so far: Namespace, Node, Pod, ReplicaSet, Deployment.
 package cluster
