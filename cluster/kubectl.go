@@ -315,8 +315,9 @@ type GetOptions struct {
 	Wide bool
 }
 
-// Get renders `kubectl get` for pods or nodes as kubectl prints it, or
-// kubectl's "No resources found in <ns> namespace." when nothing matches.
+// Get renders `kubectl get` for pods, nodes, ReplicaSets or Deployments
+// as kubectl prints it, or kubectl's "No resources found in <ns>
+// namespace." when nothing matches.
 func (k *Kubectl) Get(kind Kind, opts GetOptions) (string, error) {
 	sel, err := selector.Parse(opts.Selector)
 	if err != nil {
@@ -336,6 +337,18 @@ func (k *Kubectl) Get(kind Kind, opts GetOptions) (string, error) {
 			return "No resources found\n", nil
 		}
 		err = PrintNodes(&b, k.s.now, nodes, opts.Wide)
+	case KindReplicaSet:
+		rss := ListAs[*ReplicaSet](k.s, k.ns, sel)
+		if len(rss) == 0 {
+			return "No resources found in " + k.ns + " namespace.\n", nil
+		}
+		err = PrintReplicaSets(&b, k.s.now, rss, opts.Wide)
+	case KindDeployment:
+		ds := ListAs[*Deployment](k.s, k.ns, sel)
+		if len(ds) == 0 {
+			return "No resources found in " + k.ns + " namespace.\n", nil
+		}
+		err = PrintDeployments(&b, k.s.now, ds, opts.Wide)
 	default:
 		return "", fmt.Errorf("%w: kubectl get does not print %s yet", ErrUsage, kind)
 	}
@@ -353,8 +366,11 @@ func (k *Kubectl) GetEvents() (string, error) {
 	return b.String(), err
 }
 
-// Describe renders `kubectl describe` for a pod.
+// Describe renders `kubectl describe` for a pod or a Deployment.
 func (k *Kubectl) Describe(kind Kind, name string) (string, error) {
+	if kind == KindDeployment {
+		return k.describeDeployment(name)
+	}
 	if kind != KindPod {
 		return "", fmt.Errorf("%w: kubectl describe does not print %s yet", ErrUsage, kind)
 	}
@@ -370,5 +386,21 @@ func (k *Kubectl) Describe(kind Kind, name string) (string, error) {
 	}
 	var b bytes.Buffer
 	err := DescribePod(&b, k.s.now, p, events)
+	return b.String(), err
+}
+
+func (k *Kubectl) describeDeployment(name string) (string, error) {
+	d, ok := GetAs[*Deployment](k.s, k.ns, name)
+	if !ok {
+		return "", &StatusError{Op: "get", Kind: KindDeployment, Namespace: k.ns, Name: name, Err: ErrNotFound}
+	}
+	var events []Event
+	for _, e := range k.s.Events(k.ns) {
+		if e.Kind == KindDeployment && e.Name == name {
+			events = append(events, e)
+		}
+	}
+	var b bytes.Buffer
+	err := DescribeDeployment(&b, k.s.now, d, k.ownedReplicaSets(d), events)
 	return b.String(), err
 }

@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -403,15 +402,7 @@ func (d *describer) containers(p *Pod) {
 	d.line(0, "Containers:\n")
 	for _, c := range p.Spec.Containers {
 		d.line(1, "%s:\n", c.Name)
-		d.line(2, "Image:\t%s\n", c.Image)
-		ports, hostPorts := containerPorts(c.Ports)
-		if strings.Contains(ports, ",") {
-			d.line(2, "Ports:\t%s\n", ports)
-			d.line(2, "Host Ports:\t%s\n", hostPorts)
-		} else {
-			d.line(2, "Port:\t%s\n", orNone(ports))
-			d.line(2, "Host Port:\t%s\n", orNone(hostPorts))
-		}
+		d.imageAndPorts(c)
 		if i := slices.IndexFunc(p.Status.ContainerStatuses, func(s ContainerStatus) bool { return s.Name == c.Name }); i >= 0 {
 			cs := p.Status.ContainerStatuses[i]
 			d.containerState("State", cs.State)
@@ -424,21 +415,22 @@ func (d *describer) containers(p *Pod) {
 		if c.ReadinessProbe != nil {
 			d.line(2, "Readiness:\t%s\n", describeProbe(*c.ReadinessProbe))
 		}
-		if len(c.Env) == 0 {
-			d.line(2, "Environment:\t<none>\n")
-		} else {
-			d.line(2, "Environment:\n")
-			for _, e := range c.Env {
-				for i, s := range strings.Split(e.Value, "\n") {
-					if i == 0 {
-						d.line(3, "%s:\t%s\n", e.Name, s)
-					} else {
-						d.line(3, "\t%s\n", s)
-					}
-				}
-			}
-		}
+		d.env(c.Env)
 		d.line(2, "Mounts:\t<none>\n")
+	}
+}
+
+// imageAndPorts writes a container's Image and Port(s) lines, shared by
+// pods and pod templates.
+func (d *describer) imageAndPorts(c Container) {
+	d.line(2, "Image:\t%s\n", c.Image)
+	ports, hostPorts := containerPorts(c.Ports)
+	if strings.Contains(ports, ",") {
+		d.line(2, "Ports:\t%s\n", ports)
+		d.line(2, "Host Ports:\t%s\n", hostPorts)
+	} else {
+		d.line(2, "Port:\t%s\n", orNone(ports))
+		d.line(2, "Host Port:\t%s\n", orNone(hostPorts))
 	}
 }
 
@@ -511,8 +503,7 @@ func describeProbe(p Probe) string {
 		orDefault(p.SuccessThreshold, 1), orDefault(p.FailureThreshold, 3))
 }
 
-// events prints the Events section: the pod's events oldest first by last
-// sighting, with repeats summarised as kubectl describe does.
+// events prints the Events section for the pod's own events.
 func (d *describer) events(now Time, p *Pod, all []Event) {
 	var evs []Event
 	for _, e := range all {
@@ -520,20 +511,5 @@ func (d *describer) events(now Time, p *Pod, all []Event) {
 			evs = append(evs, e)
 		}
 	}
-	if len(evs) == 0 {
-		d.line(0, "Events:\t<none>\n")
-		return
-	}
-	slices.SortStableFunc(evs, func(a, b Event) int { return cmp.Compare(a.LastSeen, b.LastSeen) })
-	// kubectl flushes here, so the events table is aligned on its own.
-	_ = d.w.Flush()
-	d.line(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
-	d.line(1, "----\t------\t----\t----\t-------\n")
-	for _, e := range evs {
-		interval := since(now, e.FirstSeen)
-		if e.Count > 1 {
-			interval = fmt.Sprintf("%s (x%d over %s)", since(now, e.LastSeen), e.Count, interval)
-		}
-		d.line(1, "%s\t%s\t%s\t%s\t%s\n", e.Type, e.Reason, interval, e.Source, strings.TrimSpace(e.Message))
-	}
+	d.eventTable(now, evs)
 }
