@@ -320,8 +320,10 @@ func (dc *deploymentController) newAndOld(d *Deployment, rsList []*ReplicaSet, c
 			}
 			n.Annotations[annRevision] = newRevision
 		}
-		n.Annotations[annDesiredReplicas] = desired
-		n.Annotations[annMaxReplicas] = maxReplicas
+		// The replica annotations change only when the ReplicaSet is
+		// scaled: proportional scaling reads them as the size each
+		// ReplicaSet was last scaled for.
+		copyDeploymentAnnotations(d, n)
 		n.Spec.MinReadySeconds = d.Spec.MinReadySeconds
 		if !reflect.DeepEqual(n, newRS) {
 			if out, err := s.Update(n); err == nil {
@@ -335,6 +337,29 @@ func (dc *deploymentController) newAndOld(d *Deployment, rsList []*ReplicaSet, c
 		d = dc.setDeploymentRevision(d, newRS.Annotations[annRevision])
 	}
 	return newRS, old, d
+}
+
+// skippedAnnotations are the annotations a Deployment and its ReplicaSets
+// do not share: revision bookkeeping, replica counts, and kubectl's record
+// of the last applied manifest.
+var skippedAnnotations = map[string]bool{
+	annRevision: true, annRevisionHistory: true, annDesiredReplicas: true, annMaxReplicas: true,
+	"kubectl.kubernetes.io/last-applied-configuration": true, "deprecated.deployment.rollback.to": true,
+}
+
+// copyDeploymentAnnotations copies the Deployment's own annotations (such
+// as kubernetes.io/change-cause) onto its ReplicaSet, as the controller
+// does, so that rollout history can show them.
+func copyDeploymentAnnotations(d *Deployment, rs *ReplicaSet) {
+	for k, v := range d.Annotations {
+		if skippedAnnotations[k] {
+			continue
+		}
+		if rs.Annotations == nil {
+			rs.Annotations = map[string]string{}
+		}
+		rs.Annotations[k] = v
+	}
 }
 
 func (dc *deploymentController) setDeploymentRevision(d *Deployment, rev string) *Deployment {
@@ -379,6 +404,7 @@ func (dc *deploymentController) createNewRS(d *Deployment, all []*ReplicaSet, re
 		},
 		Spec: ReplicaSetSpec{Replicas: Ptr(int32(0)), MinReadySeconds: d.Spec.MinReadySeconds, Selector: sel, Template: t},
 	}
+	copyDeploymentAnnotations(d, rs)
 	newReplicas := dc.newRSReplicas(d, all, nil)
 	rs.Spec.Replicas = Ptr(newReplicas)
 	out, err := s.Create(rs)
@@ -844,14 +870,18 @@ func (dc *deploymentController) writeStatus(d *Deployment, all []*ReplicaSet, ne
 		if reason == "DeploymentResumed" {
 			msg = "Deployment is resumed"
 		}
-		setDeploymentCondition(&st, DeploymentCondition{Type: "Progressing", Status: ConditionTrue, Reason: reason, Message: msg}, s.now)
+		status := ConditionTrue
+		if reason == "DeploymentResumed" {
+			status = ConditionUnknown
+		}
+		setDeploymentCondition(&st, DeploymentCondition{Type: "Progressing", Status: status, Reason: reason, Message: msg}, s.now)
 		if deadline > 0 {
 			ns, name := d.Namespace, d.Name
 			s.schedule(s.now.Add(deadline+time.Nanosecond), TraceEntry{Component: deploymentControllerName, Object: objectRef(KindDeployment, ns, name), Action: "ProgressDeadline"}, true, func() {
 				dc.enqueue(ns, name)
 			})
 		}
-	case hasProg && prog.Status == ConditionTrue && prog.Reason != "NewReplicaSetAvailable" && deadline > 0 && s.now.Sub(prog.LastUpdateTime) > deadline:
+	case hasProg && prog.Reason != "NewReplicaSetAvailable" && deadline > 0 && s.now.Sub(prog.LastUpdateTime) > deadline:
 		setDeploymentCondition(&st, DeploymentCondition{Type: "Progressing", Status: ConditionFalse, Reason: "ProgressDeadlineExceeded", Message: fmt.Sprintf("ReplicaSet %q has timed out progressing.", rsName)}, s.now)
 	}
 	n := *d

@@ -228,6 +228,17 @@ func (k *Kubectl) RolloutUndo(name string, toRevision int64) error {
 	t := target.Spec.Template.deepCopy()
 	delete(t.Labels, PodTemplateHashLabel)
 	d.Spec.Template = t
+	// kubectl carries the ReplicaSet's annotations (a change-cause, say)
+	// back to the Deployment, all but the revision bookkeeping.
+	for k, v := range target.Annotations {
+		if skippedAnnotations[k] {
+			continue
+		}
+		if d.Annotations == nil {
+			d.Annotations = map[string]string{}
+		}
+		d.Annotations[k] = v
+	}
 	if _, err := k.s.Update(d); err != nil {
 		return err
 	}

@@ -92,7 +92,12 @@ func (k *kubelet) onPod(ev WatchEvent) {
 	}
 	if rt == nil {
 		if p.Terminating() {
-			k.s.removePod(p, k.name)
+			// A terminating pod this kubelet never ran (or already
+			// stopped): remove it, unless the event is stale and the name
+			// now belongs to another pod.
+			if cur, ok := k.s.store.get(KindPod, p.Namespace, p.Name); ok && cur.Meta().UID == p.UID {
+				k.s.removePod(cur.(*Pod), k.name)
+			}
 			return
 		}
 		rt = k.admit(p)

@@ -47,8 +47,7 @@ func (st *store) index(kind Kind, k string, old, cur Object) {
 	}
 	before, after := owner(old), owner(cur)
 	r := record{key: string(kind) + "/" + k, obj: cur}
-	if before != "" && before != after {
-		t := st.dependents[before]
+	if t := st.dependents[before]; t != nil && before != after {
 		t.Delete(r)
 		if t.Len() == 0 {
 			delete(st.dependents, before)
