@@ -55,8 +55,8 @@
 //
 // Matching never allocates. On a [Set] it costs one map lookup per
 // requirement, which is most of what apimachinery's matching costs too. On a
-// [*Frozen] set, the immutable form svcsim keeps stored objects' labels in,
-// keys and values are compared as packed machine words behind a one-word
+// [*Frozen] set, an immutable form built for matching many times, keys and
+// values are compared as packed machine words behind a one-word
 // Bloom filter, and matching takes under half of apimachinery's time. Parsing
 // allocates only the requirements and one shared array of values, about a
 // tenth of apimachinery's time. The conformance module's benchmarks measure

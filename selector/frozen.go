@@ -11,7 +11,8 @@ import (
 // value is also kept packed into two machine words, so that a lookup scans
 // a few integers instead of hashing a string, and most comparisons need no
 // call at all. A selector matches a Frozen set about twice as fast as a
-// [Set], which is why svcsim keeps stored objects' labels this way. Build
+// [Set]; freeze a label set that will be matched many times, as an index of
+// pods by label does. It takes about as much memory as a small map. Build
 // one with [Freeze]; a nil *Frozen is an empty set. A Frozen set is safe to
 // share between goroutines.
 type Frozen struct {
