@@ -151,7 +151,6 @@ func (k *kubelet) scheduleRestart(rt *podRuntime, c *containerRuntime) {
 			return
 		}
 		if !k.node.up {
-			k.stale = true
 			return // resync reschedules it
 		}
 		c.restartAt = 0
@@ -238,7 +237,6 @@ func (k *kubelet) resync() {
 		_, _ = s.UpdateStatus(cur)
 		s.emit(KindNode, "", k.node.name, EventNormal, "NodeReady", "kubelet", "Node "+k.node.name+" status is now: NodeReady")
 	}
-	k.stale = false
 	// Pods removed from the store while the node was away.
 	for _, uid := range sortedKeys(s.pods) {
 		rt := s.pods[uid]

@@ -12,11 +12,10 @@ import (
 // are deleted. It learns of its pods only through its watch, and reports
 // only through pod status writes.
 type kubelet struct {
-	s     *Sim
-	node  *nodeState
-	name  string   // component name, "kubelet/node-1"
-	noIP  []string // pods waiting for an address, oldest first
-	stale bool     // events arrived while the node was down
+	s    *Sim
+	node *nodeState
+	name string   // component name, "kubelet/node-1"
+	noIP []string // pods waiting for an address, oldest first
 }
 
 // stage is where a pod is in its life on the node.
@@ -54,7 +53,6 @@ type containerRuntime struct {
 	name, image string
 	probe       *Probe
 	running     bool
-	everStarted bool
 	ready       bool
 	startedAt   Time
 	restarts    int32
@@ -80,7 +78,6 @@ func (k *kubelet) onPod(ev WatchEvent) {
 		return
 	}
 	if !k.node.up {
-		k.stale = true
 		return
 	}
 	rt := k.s.pods[p.UID]
@@ -164,7 +161,6 @@ func (k *kubelet) startContainers(rt *podRuntime) {
 		return
 	}
 	if !k.node.up {
-		k.stale = true
 		return
 	}
 	rt.stage = stageRunning
@@ -179,7 +175,7 @@ func (k *kubelet) startContainers(rt *podRuntime) {
 
 // runContainer marks a container running and starts its readiness prober.
 func (k *kubelet) runContainer(rt *podRuntime, c *containerRuntime) {
-	c.running, c.everStarted, c.waiting = true, true, ""
+	c.running, c.waiting = true, ""
 	c.startedAt = k.s.now
 	c.successes, c.failures = 0, 0
 	if c.probe == nil {
@@ -288,7 +284,6 @@ func (k *kubelet) terminate(rt *podRuntime, p *Pod) {
 			return
 		}
 		if !k.node.up {
-			k.stale = true
 			return
 		}
 		k.stopNow(rt)

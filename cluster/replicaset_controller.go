@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -403,5 +402,4 @@ func (rc *replicaSetController) writeStatus(rs *ReplicaSet, pods []*Pod, manageE
 			rc.enqueue(ns, name)
 		})
 	}
-	_ = fmt.Sprint
 }

@@ -31,7 +31,6 @@ type watcher struct {
 
 // Watch is a subscription made with [Sim.Watch].
 type Watch struct {
-	s *Sim
 	w *watcher
 }
 
@@ -80,7 +79,7 @@ func (s *Sim) addWatcher(w *watcher) *Watch {
 			return true
 		})
 	}
-	return &Watch{s: s, w: w}
+	return &Watch{w: w}
 }
 
 func (w *watcher) wants(kind Kind) bool { return slices.Contains(w.kinds, kind) }

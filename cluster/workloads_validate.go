@@ -46,7 +46,7 @@ func defaultDeployment(d *Deployment) {
 
 // validateWorkloadSelector checks a ReplicaSet's or Deployment's selector
 // against its template, as the apps validation does.
-func validateWorkloadSelector(errs *fieldErrors, ls *selector.LabelSelector, tmpl *PodTemplateSpec, kind string) {
+func validateWorkloadSelector(errs *fieldErrors, ls *selector.LabelSelector, tmpl *PodTemplateSpec) {
 	if ls == nil {
 		errs.required("spec.selector", "")
 		return
@@ -65,7 +65,6 @@ func validateWorkloadSelector(errs *fieldErrors, ls *selector.LabelSelector, tmp
 	if !sel.Matches(tmpl.Labels) {
 		errs.invalid("spec.template.metadata.labels", tmpl.Labels.String(), "`selector` does not match template `labels`")
 	}
-	_ = kind
 }
 
 func selectorErrors(ls *selector.LabelSelector) []*selector.FieldError {
@@ -99,7 +98,7 @@ func validateReplicaSet(errs *fieldErrors, r *ReplicaSet) {
 	if r.Spec.MinReadySeconds < 0 {
 		errs.invalid("spec.minReadySeconds", strconv.Itoa(int(r.Spec.MinReadySeconds)), "must be greater than or equal to 0")
 	}
-	validateWorkloadSelector(errs, r.Spec.Selector, &r.Spec.Template, "replicaset")
+	validateWorkloadSelector(errs, r.Spec.Selector, &r.Spec.Template)
 	validateTemplate(errs, &r.Spec.Template)
 }
 
@@ -109,7 +108,7 @@ func validateDeployment(errs *fieldErrors, d *Deployment) {
 	if s.Replicas != nil && *s.Replicas < 0 {
 		errs.invalid("spec.replicas", strconv.Itoa(int(*s.Replicas)), "must be greater than or equal to 0")
 	}
-	validateWorkloadSelector(errs, s.Selector, &s.Template, "deployment")
+	validateWorkloadSelector(errs, s.Selector, &s.Template)
 	validateTemplate(errs, &s.Template)
 	switch s.Strategy.Type {
 	case RecreateStrategy:
