@@ -153,11 +153,11 @@ func resource(kind Kind) string {
 // plural is the lowercase plural resource name the apiserver's messages
 // use: `pods "web-1" not found`.
 func plural(kind Kind) string {
-	r := resource(kind)
-	if r[len(r)-1] == 's' {
-		return r + "es"
+	switch kind {
+	case KindEndpoints:
+		return "endpoints"
 	}
-	return r + "s"
+	return resource(kind) + "s"
 }
 
 // clusterScoped reports whether objects of kind live outside namespaces.
