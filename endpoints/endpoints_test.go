@@ -24,7 +24,7 @@ func start(t *testing.T, cfg cluster.Config) (*cluster.Sim, *cluster.Kubectl) {
 func service(name string, sel selector.Set, port int32, target cluster.IntOrString) *cluster.Service {
 	return &cluster.Service{
 		ObjectMeta: cluster.ObjectMeta{Name: name},
-		Spec: cluster.ServiceSpec{Selector: sel, Ports: []cluster.ServicePort{{Port: port, TargetPort: target}}},
+		Spec:       cluster.ServiceSpec{Selector: sel, Ports: []cluster.ServicePort{{Port: port, TargetPort: target}}},
 	}
 }
 
