@@ -1,0 +1,54 @@
+package cluster
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func addrs(ips ...string) []EndpointAddress {
+	out := make([]EndpointAddress, len(ips))
+	for i, ip := range ips {
+		out[i] = EndpointAddress{IP: ip}
+	}
+	return out
+}
+
+func TestFormatEndpoints(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		ep   Endpoints
+		want string
+	}{
+		{"no subsets", Endpoints{}, "<none>"},
+		{"only not ready", Endpoints{Subsets: []EndpointSubset{{NotReadyAddresses: addrs("10.0.0.1"), Ports: []EndpointPort{{Port: 80}}}}}, ""},
+		{"one", Endpoints{Subsets: []EndpointSubset{{Addresses: addrs("10.32.0.5"), Ports: []EndpointPort{{Port: 80}}}}}, "10.32.0.5:80"},
+		{"lab four", Endpoints{Subsets: []EndpointSubset{{Addresses: addrs("10.32.0.5", "10.32.0.6", "10.32.0.7", "10.32.0.8"), Ports: []EndpointPort{{Port: 80}}}}},
+			"10.32.0.5:80,10.32.0.6:80,10.32.0.7:80 + 1 more..."},
+		{"two ports count pairs", Endpoints{Subsets: []EndpointSubset{{Addresses: addrs("a", "b"), Ports: []EndpointPort{{Name: "x", Port: 1}, {Name: "y", Port: 2}}}}},
+			"a:1,b:1,a:2 + 1 more..."},
+		{"headless without ports", Endpoints{Subsets: []EndpointSubset{{Addresses: addrs("10.0.0.1", "10.0.0.2")}}}, "10.0.0.1,10.0.0.2"},
+	} {
+		t.Run(tt.name, func(t *testing.T) { assert.Equal(t, tt.want, FormatEndpoints(&tt.ep)) })
+	}
+}
+
+func TestPrintEndpointsAndSlices(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, PrintEndpoints(&b, Time(31e9), []*Endpoints{{ObjectMeta: ObjectMeta{Name: "blue-green-svc"},
+		Subsets: []EndpointSubset{{Addresses: addrs("10.32.0.10", "10.32.0.11", "10.32.0.9"), Ports: []EndpointPort{{Port: 9898}}}}}}))
+	assert.Equal(t, "NAME             ENDPOINTS                                        AGE\nblue-green-svc   10.32.0.10:9898,10.32.0.11:9898,10.32.0.9:9898   31s\n", b.String())
+
+	b.Reset()
+	port := int32(80)
+	require.NoError(t, PrintEndpointSlices(&b, Time(5e9), []*EndpointSlice{
+		{ObjectMeta: ObjectMeta{Name: "web-abcde"}, AddressType: "IPv4", Ports: []EndpointSlicePort{{Port: &port}},
+			Endpoints: []Endpoint{{Addresses: []string{"10.0.0.1"}}, {Addresses: []string{"10.0.0.2"}}, {Addresses: []string{"10.0.0.3"}}, {Addresses: []string{"10.0.0.4"}}}},
+		{ObjectMeta: ObjectMeta{Name: "empty-fghjk"}, AddressType: "IPv4"},
+	}))
+	assert.Equal(t, "NAME          ADDRESSTYPE   PORTS     ENDPOINTS                                AGE\n"+
+		"web-abcde     IPv4          80        10.0.0.1,10.0.0.2,10.0.0.3 + 1 more...   5s\n"+
+		"empty-fghjk   IPv4          <unset>   <unset>                                  5s\n", b.String())
+}
