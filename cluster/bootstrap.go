@@ -16,9 +16,9 @@ type nodeState struct {
 	down int // counts outages, so a timer knows whether it belongs to the current one
 }
 
-// bootstrap creates the built-in namespaces and the nodes, and starts the
-// scheduler, the node lifecycle controller and a kubelet per node, as a
-// freshly installed cluster has them.
+// bootstrap creates the built-in namespaces, the nodes and the kubernetes
+// Service, and starts the scheduler, the controllers and a kubelet per
+// node, as a freshly installed cluster has them.
 func (s *Sim) bootstrap(base netip.Addr) {
 	s.current = "bootstrap"
 	defer func() { s.current = "" }()
@@ -53,10 +53,12 @@ func (s *Sim) bootstrap(base netip.Addr) {
 		}
 		ip = ip.Next()
 	}
+	s.bootstrapServices(base)
 	s.startScheduler()
 	s.startReplicaSetController()
 	s.startDeploymentController()
 	s.startGarbageCollector()
+	s.startLoadBalancerController()
 	for _, n := range s.nodes {
 		s.startKubelet(n)
 	}

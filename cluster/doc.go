@@ -43,12 +43,29 @@
 // built. Writes made inside a handler are attributed to the watcher's name
 // in the trace.
 //
+// # Services
+//
+// The store validates and defaults Services as the apiserver does and
+// allocates them a cluster IP from [Config.ServiceCIDR] and node ports from
+// [Config.NodePortRange], with the apiserver's static and dynamic bands:
+// random picks, drawn from the seeded source, come from the upper band, and
+// the lower band is kept for explicit requests. A Service's cluster IP never
+// changes while it has one; what it holds is freed when it is deleted or its
+// type no longer needs it. The kubernetes Service holds the CIDR's first
+// address from the start. LoadBalancer Services get an external address
+// from [Config.LoadBalancerIPs], or stay <pending> when it is empty.
+// Containers see the Services of their namespace as environment variables,
+// as they were when the container started ([Sim.ContainerEnv]). The
+// Endpoints and EndpointSlices of Services are the endpoints package's
+// work.
+//
 // # Errors
 //
 // The store validates like the apiserver and returns a [*StatusError] with
 // the apiserver's message, wrapping [ErrNotFound], [ErrAlreadyExists],
-// [ErrInvalid] or [ErrConflict]; an invalid object's error lists every
-// broken rule as a [FieldError]. A call that fails changes nothing.
+// [ErrInvalid], [ErrConflict], [ErrForbidden] or [ErrInternal]; an invalid
+// object's error lists every broken rule as a [FieldError]. A call that
+// fails changes nothing.
 //
 // # Simplifications
 //
@@ -77,5 +94,21 @@
 //     deleted, not for dangling references made at create time.
 //   - Rollback is done by the client, as kubectl does, and change-cause
 //     annotations are shown but never recorded for you.
-//   - Kinds so far: Namespace, Node, Pod, ReplicaSet, Deployment.
+//   - The cluster is single-stack IPv4: IPv6 cluster IPs and families, and
+//     RequireDualStack, get the errors a v4-only apiserver gives.
+//   - The apiserver allocates a Service's cluster IP and node ports before
+//     validating it and undoes that on failure; svcsim validates first, and
+//     takes explicit requests before making random picks, so a rejected
+//     write changes and draws nothing, and a Service's random pick never
+//     takes a port the same Service asks for. Only the order of errors for
+//     a Service both invalid and unallocatable differs.
+//   - The kubernetes Service's Endpoints name one fixed control-plane
+//     address, the one before the first node's; there is no kubernetes
+//     EndpointSlice.
+//   - The kubelet reads Services from the store when a container starts,
+//     not through its own lagging watch.
+//   - The load balancer is a pool of addresses handed out in order: no
+//     cloud, finalizers, IP modes, loadBalancerClass or source ranges.
+//   - Kinds so far: Namespace, Node, Pod, ReplicaSet, Deployment, Service,
+//     Endpoints, EndpointSlice.
 package cluster

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -21,6 +22,9 @@ var (
 	// ErrForbidden means the request is refused outright, as creating in a
 	// namespace that is being deleted is.
 	ErrForbidden = errors.New("forbidden")
+	// ErrInternal means the apiserver could not do its own part, as when
+	// an address range has nothing left to allocate.
+	ErrInternal = errors.New("internal error")
 )
 
 // FieldError is one broken rule on one field, as the apiserver reports it.
@@ -30,8 +34,9 @@ type FieldError struct {
 	// Type is the apiserver's error type: "Invalid value", "Required value",
 	// "Forbidden", "Unsupported value", "Duplicate value", "Not found".
 	Type string
-	// Value is the offending value: a string, or a number for numeric
-	// fields; nil for Required, Forbidden and Too long.
+	// Value is the offending value: a string, a number for numeric
+	// fields, a []string or structure (printed as JSON) for list-valued
+	// ones; nil for Required, Forbidden and Too long.
 	Value any
 	// Detail says which rule was broken.
 	Detail string
@@ -47,7 +52,12 @@ func (e FieldError) Error() string {
 	case string:
 		b.WriteString(": " + strconv.Quote(v))
 	default:
-		fmt.Fprintf(&b, ": %v", v)
+		// Lists and structures print as JSON, as the apiserver's do.
+		if j, err := json.Marshal(v); err == nil {
+			b.WriteString(": " + string(j))
+		} else {
+			fmt.Fprintf(&b, ": %v", v)
+		}
 	}
 	if e.Detail != "" {
 		b.WriteString(": " + e.Detail)
@@ -63,9 +73,9 @@ type StatusError struct {
 	Kind      Kind
 	Namespace string
 	Name      string
-	Err       error        // ErrNotFound, ErrAlreadyExists, ErrInvalid, ErrConflict or ErrForbidden
+	Err       error        // ErrNotFound, ErrAlreadyExists, ErrInvalid, ErrConflict, ErrForbidden or ErrInternal
 	Causes    []FieldError // for ErrInvalid
-	Reason    string       // for ErrForbidden: why
+	Reason    string       // for ErrForbidden and ErrInternal: why
 }
 
 // Error renders the apiserver's message, e.g. `pods "web-1" not found`.
@@ -80,6 +90,8 @@ func (e *StatusError) Error() string {
 			": the object has been modified; please apply your changes to the latest version and try again"
 	case ErrForbidden:
 		return plural(e.Kind) + " " + strconv.Quote(e.Name) + " is forbidden: " + e.Reason
+	case ErrInternal:
+		return "Internal error occurred: " + e.Reason
 	}
 	msgs := make([]string, len(e.Causes))
 	for i, c := range e.Causes {

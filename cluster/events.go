@@ -86,3 +86,16 @@ func (s *Sim) Events(namespace string) []Event {
 	}
 	return out
 }
+
+// Record leaves a Kubernetes-style event about obj on behalf of the
+// component whose event is running (or "user"), as a controller's event
+// recorder does: typ is EventNormal or EventWarning, reason a short
+// CamelCase cause. It shows in `kubectl get events` and describe.
+func (s *Sim) Record(obj Object, typ, reason, message string) {
+	source := s.current
+	if source == "" {
+		source = "user"
+	}
+	m := obj.Meta()
+	s.emit(obj.Kind(), m.Namespace, m.Name, typ, reason, source, message)
+}

@@ -315,8 +315,8 @@ type GetOptions struct {
 	Wide bool
 }
 
-// Get renders `kubectl get` for pods, nodes, ReplicaSets or Deployments
-// as kubectl prints it, or kubectl's "No resources found in <ns>
+// Get renders `kubectl get` for pods, nodes, ReplicaSets, Deployments or
+// Services as kubectl prints it, or kubectl's "No resources found in <ns>
 // namespace." when nothing matches.
 func (k *Kubectl) Get(kind Kind, opts GetOptions) (string, error) {
 	sel, err := selector.Parse(opts.Selector)
@@ -343,12 +343,26 @@ func (k *Kubectl) Get(kind Kind, opts GetOptions) (string, error) {
 			return "No resources found in " + k.ns + " namespace.\n", nil
 		}
 		err = PrintReplicaSets(&b, k.s.now, rss, opts.Wide)
+	case KindService:
+		return k.getServices(sel, opts.Wide)
 	case KindDeployment:
 		ds := ListAs[*Deployment](k.s, k.ns, sel)
 		if len(ds) == 0 {
 			return "No resources found in " + k.ns + " namespace.\n", nil
 		}
 		err = PrintDeployments(&b, k.s.now, ds, opts.Wide)
+	case KindEndpoints:
+		eps := ListAs[*Endpoints](k.s, k.ns, sel)
+		if len(eps) == 0 {
+			return "No resources found in " + k.ns + " namespace.\n", nil
+		}
+		err = PrintEndpoints(&b, k.s.now, eps)
+	case KindEndpointSlice:
+		sls := ListAs[*EndpointSlice](k.s, k.ns, sel)
+		if len(sls) == 0 {
+			return "No resources found in " + k.ns + " namespace.\n", nil
+		}
+		err = PrintEndpointSlices(&b, k.s.now, sls)
 	default:
 		return "", fmt.Errorf("%w: kubectl get does not print %s yet", ErrUsage, kind)
 	}
@@ -366,10 +380,13 @@ func (k *Kubectl) GetEvents() (string, error) {
 	return b.String(), err
 }
 
-// Describe renders `kubectl describe` for a pod or a Deployment.
+// Describe renders `kubectl describe` for a pod, a Deployment or a Service.
 func (k *Kubectl) Describe(kind Kind, name string) (string, error) {
 	if kind == KindDeployment {
 		return k.describeDeployment(name)
+	}
+	if kind == KindService {
+		return k.describeService(name)
 	}
 	if kind != KindPod {
 		return "", fmt.Errorf("%w: kubectl describe does not print %s yet", ErrUsage, kind)

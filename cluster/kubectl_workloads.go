@@ -10,11 +10,13 @@ import (
 )
 
 // qualified is how kubectl names a resource in its messages: "pod",
-// "deployment.apps", "replicaset.apps".
+// "deployment.apps", "replicaset.apps", "endpointslice.discovery.k8s.io".
 func qualified(kind Kind) string {
 	switch kind {
 	case KindDeployment, KindReplicaSet:
 		return resource(kind) + ".apps"
+	case KindEndpointSlice:
+		return resource(kind) + ".discovery.k8s.io"
 	}
 	return resource(kind)
 }

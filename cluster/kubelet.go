@@ -37,6 +37,7 @@ type podRuntime struct {
 	ip                   netip.Addr
 	stage                stage
 	sigterm              bool // SIGTERM has been sent
+	serviceLinks         bool // the pod's enableServiceLinks
 	onSIGTERM            SigtermBehavior
 	containers           []*containerRuntime
 	readinessFault       bool
@@ -63,6 +64,9 @@ type containerRuntime struct {
 	waiting     string // waiting reason when not running
 	restartAt   Time   // when a crashed container is due to restart
 	lastTerm    *ContainerStateTerminated
+	// svcEnv is the Service variables of the last start, shared and
+	// read-only; nil before the first.
+	svcEnv *envList
 }
 
 func (s *Sim) startKubelet(n *nodeState) {
@@ -127,7 +131,8 @@ func (k *kubelet) shortenGrace(rt *podRuntime, grace time.Duration) {
 
 // admit takes a newly bound pod onto the node.
 func (k *kubelet) admit(p *Pod) *podRuntime {
-	rt := &podRuntime{namespace: p.Namespace, name: p.Name, uid: p.UID, k: k, onSIGTERM: p.Spec.OnSIGTERM}
+	rt := &podRuntime{namespace: p.Namespace, name: p.Name, uid: p.UID, k: k, onSIGTERM: p.Spec.OnSIGTERM,
+		serviceLinks: p.Spec.EnableServiceLinks == nil || *p.Spec.EnableServiceLinks}
 	for _, c := range p.Spec.Containers {
 		rt.containers = append(rt.containers, &containerRuntime{name: c.Name, image: c.Image, probe: c.ReadinessProbe, waiting: "ContainerCreating"})
 	}
@@ -177,6 +182,9 @@ func (k *kubelet) startContainers(rt *podRuntime) {
 func (k *kubelet) runContainer(rt *podRuntime, c *containerRuntime) {
 	c.running, c.waiting = true, ""
 	c.startedAt = k.s.now
+	// The Service variables are those of the Services that exist now: a
+	// Service created later reaches the container only when it restarts.
+	c.svcEnv = k.s.serviceEnvFor(rt.namespace, rt.serviceLinks)
 	c.successes, c.failures = 0, 0
 	if c.probe == nil {
 		c.ready = true

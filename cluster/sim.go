@@ -34,6 +34,19 @@ type Config struct {
 	// EventCapacity is how many events (kubectl get events) to keep; 0
 	// means [DefaultEventCapacity] and a negative value keeps none.
 	EventCapacity int
+	// ServiceCIDR is the IPv4 range cluster IPs are allocated from
+	// (kube-apiserver --service-cluster-ip-range), default 10.96.0.0/12,
+	// kubeadm's; between /12 and /30. Its first address is the kubernetes
+	// Service's.
+	ServiceCIDR string
+	// NodePortRange is the range node ports are allocated from
+	// (--service-node-port-range), default "30000-32767".
+	NodePortRange string
+	// LoadBalancerIPs is the pool a simulated load balancer gives
+	// LoadBalancer Services their external address from, in order. Empty
+	// means no load balancer: such Services stay <pending>, as on a bare
+	// cluster.
+	LoadBalancerIPs []string
 }
 
 // ErrConfig is wrapped by every error [New] returns.
@@ -65,6 +78,11 @@ type Sim struct {
 	podCIDR  netip.Prefix
 	kubelets map[string]*kubelet
 	pods     map[string]*podRuntime // kubelet-side state, by pod UID: two pods of one name may be on two nodes
+
+	serviceIPs *ipRange               // cluster IP allocator
+	nodePorts  *portRange             // node port allocator
+	svcGen     map[string]uint64      // per namespace, counts changes to its Services
+	svcEnv     map[string]*serviceEnv // per namespace, the Service environment last built
 }
 
 // New builds a cluster from cfg: the built-in namespaces, the nodes, the
@@ -124,6 +142,10 @@ func New(cfg Config) (*Sim, error) {
 	if err != nil || !base.Is4() {
 		return nil, fmt.Errorf("%w: NodeIPBase %q is not an IPv4 address", ErrConfig, cfg.NodeIPBase)
 	}
+	svcCIDR, ports, err := serviceConfig(&cfg)
+	if err != nil {
+		return nil, err
+	}
 	s := &Sim{
 		cfg:      cfg,
 		rand:     rand.New(rand.NewPCG(cfg.Seed, 0x5ec5eed)),
@@ -133,6 +155,9 @@ func New(cfg Config) (*Sim, error) {
 		kubelets: map[string]*kubelet{},
 		pods:     map[string]*podRuntime{},
 		eventLog: eventLog{limit: cfg.EventCapacity, index: map[string]int{}},
+
+		serviceIPs: newIPRange(svcCIDR),
+		nodePorts:  ports,
 	}
 	s.bootstrap(base)
 	if err := s.Settle(); err != nil {

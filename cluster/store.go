@@ -196,6 +196,7 @@ func (s *Sim) Create(obj Object) (Object, error) {
 	m.DeletionTimestamp, m.DeletionGracePeriodSeconds = nil, nil
 	resetStatus(o)
 	setDefaults(o)
+	prepare(o, nil)
 	if errs := validate(o); len(errs) > 0 {
 		if generated {
 			for i := range errs {
@@ -207,12 +208,23 @@ func (s *Sim) Create(obj Object) (Object, error) {
 		}
 		return nil, &StatusError{Op: "create", Kind: kind, Namespace: m.Namespace, Name: nameForError(m), Err: ErrInvalid, Causes: errs}
 	}
+	// A Service's cluster IP and node ports are reserved before anything
+	// is drawn from the random source, and drawn once nothing can fail.
+	op, serr := s.reserve("create", o, nil)
+	if serr != nil {
+		if generated {
+			serr.Name = m.GenerateName
+		}
+		return nil, serr
+	}
 	if generated {
 		m.Name = s.generateName(kind, m.Namespace, m.GenerateName)
 	}
 	if _, exists := s.store.get(kind, m.Namespace, m.Name); exists {
+		op.undo()
 		return nil, &StatusError{Op: "create", Kind: kind, Namespace: m.Namespace, Name: m.Name, Err: ErrAlreadyExists}
 	}
+	op.finish()
 	m.UID = s.newUID()
 	m.Generation = 1
 	s.put(o)
@@ -283,6 +295,8 @@ func resetStatus(o Object) {
 		o.Status = PodStatus{}
 	case *Namespace:
 		o.Status = NamespaceStatus{}
+	case *Service:
+		o.Status = ServiceStatus{}
 	}
 }
 
@@ -348,6 +362,7 @@ func (s *Sim) update(obj Object, status bool) (Object, error) {
 		om.DeletionTimestamp, om.DeletionGracePeriodSeconds = clonePtr(oldm.DeletionTimestamp), clonePtr(oldm.DeletionGracePeriodSeconds)
 		om.Generation = oldm.Generation
 		setDefaults(o)
+		prepare(o, old)
 		if !reflect.DeepEqual(specOf(o), specOf(old)) {
 			om.Generation++
 		}
@@ -356,6 +371,11 @@ func (s *Sim) update(obj Object, status bool) (Object, error) {
 		if len(errs) > 0 {
 			return nil, &StatusError{Op: op, Kind: kind, Namespace: ns, Name: m.Name, Err: ErrInvalid, Causes: errs}
 		}
+		alloc, serr := s.reserve(op, o, old)
+		if serr != nil {
+			return nil, serr
+		}
+		alloc.finish()
 	}
 	o.Meta().ResourceVersion = old.Meta().ResourceVersion
 	if reflect.DeepEqual(o, old) {
@@ -459,6 +479,7 @@ func (s *Sim) beginGracefulDelete(old *Pod, grace int64) {
 
 // remove takes an object out of the store for good.
 func (s *Sim) remove(old Object) {
+	s.release(old)
 	m := old.Meta()
 	s.store.tree(old.Kind()).Delete(record{key: key(m.Namespace, m.Name)})
 	s.store.index(old.Kind(), key(m.Namespace, m.Name), old, nil)

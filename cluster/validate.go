@@ -48,7 +48,12 @@ func validateDNSLabel(errs *fieldErrors, field, v string) {
 	if len(v) > 63 {
 		errs.invalid(field, v, "must be no more than 63 characters")
 	}
-	if !isDNSLabel(v) {
+	switch {
+	case isDNSLabel(v):
+	case isDNSSubdomain(v):
+		// A valid subdomain but not a label: the dots are the problem.
+		errs.invalid(field, v, "must not contain dots")
+	default:
 		errs.invalid(field, v, msgDNS1123Label)
 	}
 }
@@ -130,6 +135,12 @@ func setDefaults(o Object) {
 		defaultReplicaSet(o)
 	case *Deployment:
 		defaultDeployment(o)
+	case *Service:
+		defaultService(o)
+	case *Endpoints:
+		defaultEndpoints(o)
+	case *EndpointSlice:
+		defaultEndpointSlice(o)
 	}
 }
 
@@ -144,6 +155,12 @@ func specOf(o Object) any {
 		return o.Spec
 	case *Deployment:
 		return o.Spec
+	case *Service:
+		return o.Spec
+	case *EndpointSlice:
+		// A slice has no spec, but its generation counts changes to its
+		// endpoints and ports, as the apiserver's strategy does.
+		return [3]any{o.AddressType, o.Endpoints, o.Ports}
 	}
 	return nil
 }
@@ -203,6 +220,12 @@ func validate(o Object) []FieldError {
 		validateReplicaSet(&errs, o)
 	case *Deployment:
 		validateDeployment(&errs, o)
+	case *Service:
+		validateService(&errs, o)
+	case *Endpoints:
+		validateEndpoints(&errs, o)
+	case *EndpointSlice:
+		validateEndpointSlice(&errs, o)
 	}
 	return errs
 }
@@ -309,7 +332,7 @@ func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
 func portNameProblems(n string) []string {
 	var p []string
 	if len(n) > 15 {
-		p = append(p, "must be no more than 15 bytes")
+		p = append(p, "must be no more than 15 characters")
 	}
 	letter, charset := false, true
 	for i := 0; i < len(n); i++ {
@@ -341,6 +364,12 @@ func portNameProblems(n string) []string {
 // object: what may not change once set.
 func validateUpdate(o, old Object) []FieldError {
 	errs := fieldErrors(validateWorkloadUpdate(o, old))
+	switch o := o.(type) {
+	case *Service:
+		errs = append(errs, validateServiceUpdate(o, old.(*Service))...)
+	case *EndpointSlice:
+		errs = append(errs, validateEndpointSliceUpdate(o, old.(*EndpointSlice))...)
+	}
 	if p, ok := o.(*Pod); ok {
 		oldPod := old.(*Pod)
 		a, b := p.Spec, oldPod.Spec
@@ -372,6 +401,8 @@ func withStatus(old, o Object) Object {
 		c.Status = src.(*ReplicaSet).Status
 	case *Deployment:
 		c.Status = src.(*Deployment).Status
+	case *Service:
+		c.Status = src.(*Service).Status
 	}
 	return c
 }
@@ -390,5 +421,7 @@ func keepStatus(o, old Object) {
 		o.Status = src.(*ReplicaSet).Status
 	case *Deployment:
 		o.Status = src.(*Deployment).Status
+	case *Service:
+		o.Status = src.(*Service).Status
 	}
 }

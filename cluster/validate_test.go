@@ -114,8 +114,8 @@ func TestFailedCallsChangeNothing(t *testing.T) {
 				return err
 			},
 			sentinel: ErrInvalid,
-			causes:   []cause{{Field: "metadata.name", Type: "Invalid value", Value: "team.a", Detail: "a lowercase RFC 1123 label must consist of"}},
-			msg:      `Namespace "team.a" is invalid: metadata.name: Invalid value: "team.a": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+			causes:   []cause{{Field: "metadata.name", Type: "Invalid value", Value: "team.a", Detail: "must not contain dots"}},
+			msg:      `Namespace "team.a" is invalid: metadata.name: Invalid value: "team.a": must not contain dots`,
 		},
 		{
 			name:     "namespace that does not exist",
@@ -210,7 +210,7 @@ func TestFailedCallsChangeNothing(t *testing.T) {
 			name:     "port name too long",
 			call:     createPod(withContainer(func(c *Container) { c.Ports[0].Name = "a-very-long-name" })),
 			sentinel: ErrInvalid,
-			causes:   []cause{{Field: "spec.containers[0].ports[0].name", Type: "Invalid value", Detail: "must be no more than 15 bytes"}},
+			causes:   []cause{{Field: "spec.containers[0].ports[0].name", Type: "Invalid value", Detail: "must be no more than 15 characters"}},
 		},
 		{
 			name:     "port name uppercase",

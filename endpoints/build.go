@@ -187,7 +187,9 @@ func (c *Controller) writeEndpoints(svc *service) {
 	}
 	cur, ok := cluster.GetAs[*cluster.Endpoints](c.s, svc.ns, svc.name)
 	if !ok {
-		_, _ = c.s.Create(want)
+		if _, err := c.s.Create(want); err != nil {
+			c.failed(svc, "FailedToCreateEndpoint", err)
+		}
 		return
 	}
 	if reflect.DeepEqual(cur.Subsets, want.Subsets) && reflect.DeepEqual(cur.Labels, want.Labels) &&
@@ -203,5 +205,14 @@ func (c *Controller) writeEndpoints(svc *service) {
 	} else {
 		delete(cur.Annotations, OverCapacityAnnotation)
 	}
-	_, _ = c.s.Update(cur)
+	if _, err := c.s.Update(cur); err != nil {
+		c.failed(svc, "FailedToUpdateEndpoint", err)
+	}
+}
+
+// failed records a write the apiserver refused as a warning event on the
+// Service, as Kubernetes' controllers do, so that it is not lost silently.
+func (c *Controller) failed(svc *service, reason string, err error) {
+	c.s.Record(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: svc.name, Namespace: svc.ns}},
+		cluster.EventWarning, reason, "Failed to write the endpoints of "+svc.ns+"/"+svc.name+": "+err.Error())
 }

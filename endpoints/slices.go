@@ -136,16 +136,21 @@ func (c *Controller) writeSlices(svc *service) {
 			}
 			cur.Endpoints, cur.Ports, cur.Labels, cur.AddressType = w.Endpoints, w.Ports, w.Labels, w.AddressType
 			cur.OwnerReferences = w.OwnerReferences
-			_, _ = c.s.Update(cur)
+			if _, err := c.s.Update(cur); err != nil {
+				c.failed(svc, "FailedToUpdateEndpointSlices", err)
+			}
 			continue
 		}
 		w.GenerateName = svc.name + "-"
 		if len(w.GenerateName) > 58 {
 			w.GenerateName = svc.name
 		}
-		if out, err := c.s.Create(&w); err == nil {
-			names = append(names, out.Meta().Name)
+		out, err := c.s.Create(&w)
+		if err != nil {
+			c.failed(svc, "FailedToUpdateEndpointSlices", err)
+			continue
 		}
+		names = append(names, out.Meta().Name)
 	}
 	for _, extra := range have[min(len(want), len(have)):] {
 		_ = c.s.Delete(cluster.KindEndpointSlice, svc.ns, extra.Name, cluster.DeleteOptions{})
