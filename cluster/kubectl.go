@@ -385,8 +385,17 @@ func (k *Kubectl) Describe(kind Kind, name string) (string, error) {
 	if kind == KindDeployment {
 		return k.describeDeployment(name)
 	}
-	if kind == KindService {
+	switch kind {
+	case KindService:
 		return k.describeService(name)
+	case KindEndpoints:
+		ep, ok := GetAs[*Endpoints](k.s, k.ns, name)
+		if !ok {
+			return "", &StatusError{Op: "get", Kind: kind, Namespace: k.ns, Name: name, Err: ErrNotFound}
+		}
+		var b bytes.Buffer
+		err := DescribeEndpoints(&b, k.s.now, ep, k.s.Events(k.ns))
+		return b.String(), err
 	}
 	if kind != KindPod {
 		return "", fmt.Errorf("%w: kubectl describe does not print %s yet", ErrUsage, kind)

@@ -6,6 +6,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 )
 
 // listWithMore joins at most three items and counts the rest as kubectl
@@ -91,4 +92,58 @@ func PrintEndpointSlices(w io.Writer, now Time, sls []*EndpointSlice) error {
 		rows = append(rows, []string{sl.Name, sl.AddressType, pc, ac, since(now, sl.CreationTimestamp)})
 	}
 	return writeTable(w, []string{"NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"}, rows)
+}
+
+// DescribeEndpoints writes `kubectl describe endpoints`: the metadata, then
+// each subset's ready and not-ready addresses and its ports, then events.
+func DescribeEndpoints(w io.Writer, now Time, ep *Endpoints, events []Event) error {
+	sw := &stickyWriter{w: w}
+	tw := tabwriter.NewWriter(sw, 0, 8, 2, ' ', 0)
+	d := &describer{w: tw}
+	d.line(0, "Name:\t%s\n", ep.Name)
+	d.line(0, "Namespace:\t%s\n", ep.Namespace)
+	d.labels("Labels", ep.Labels)
+	d.annotations(ep.Annotations)
+	d.line(0, "Subsets:\n")
+	for _, ss := range ep.Subsets {
+		d.line(1, "Addresses:\t%s\n", joinIPs(ss.Addresses))
+		d.line(1, "NotReadyAddresses:\t%s\n", joinIPs(ss.NotReadyAddresses))
+		if len(ss.Ports) == 0 {
+			d.line(1, "Ports:\t<none>\n")
+			continue
+		}
+		d.line(1, "Ports:\n")
+		d.line(2, "Name\tPort\tProtocol\n")
+		d.line(2, "----\t----\t--------\n")
+		for _, p := range ss.Ports {
+			name := p.Name
+			if name == "" {
+				name = "<unset>"
+			}
+			d.line(2, "%s\t%d\t%s\n", name, p.Port, p.Protocol)
+		}
+		d.line(0, "\n")
+	}
+	var own []Event
+	for _, e := range events {
+		if e.Kind == KindEndpoints && e.Namespace == ep.Namespace && e.Name == ep.Name {
+			own = append(own, e)
+		}
+	}
+	d.eventTable(now, own)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return sw.err
+}
+
+func joinIPs(as []EndpointAddress) string {
+	if len(as) == 0 {
+		return "<none>"
+	}
+	ips := make([]string, len(as))
+	for i, a := range as {
+		ips[i] = a.IP
+	}
+	return strings.Join(ips, ",")
 }

@@ -52,3 +52,24 @@ func TestPrintEndpointsAndSlices(t *testing.T) {
 		"web-abcde     IPv4          80        10.0.0.1,10.0.0.2,10.0.0.3 + 1 more...   5s\n"+
 		"empty-fghjk   IPv4          <unset>   <unset>                                  5s\n", b.String())
 }
+
+func TestDescribeEndpoints(t *testing.T) {
+	var b bytes.Buffer
+	ep := &Endpoints{ObjectMeta: ObjectMeta{Name: "testweb", Namespace: "default"},
+		Subsets: []EndpointSubset{{Addresses: addrs("10.32.0.5", "10.32.0.6"), NotReadyAddresses: addrs("10.32.0.7"), Ports: []EndpointPort{{Port: 80, Protocol: ProtocolTCP}}}}}
+	require.NoError(t, DescribeEndpoints(&b, 0, ep, nil))
+	assert.Equal(t, `Name:         testweb
+Namespace:    default
+Labels:       <none>
+Annotations:  <none>
+Subsets:
+  Addresses:          10.32.0.5,10.32.0.6
+  NotReadyAddresses:  10.32.0.7
+  Ports:
+    Name     Port  Protocol
+    ----     ----  --------
+    <unset>  80    TCP
+
+Events:  <none>
+`, b.String())
+}
