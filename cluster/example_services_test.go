@@ -47,7 +47,7 @@ func ExampleKubectl_Expose() {
 	// pod/client created
 	// NAME         TYPE        CLUSTER-IP       EXTERNAL-IP   PORT(S)   AGE   SELECTOR
 	// kubernetes   ClusterIP   10.96.0.1        <none>        443/TCP   0s    <none>
-	// web          ClusterIP   10.111.211.153   <none>        80/TCP    0s    app=web
-	// WEB_SERVICE_HOST=10.111.211.153
+	// web          ClusterIP   10.111.158.107   <none>        80/TCP    0s    app=web
+	// WEB_SERVICE_HOST=10.111.158.107
 	// WEB_SERVICE_PORT=80
 }

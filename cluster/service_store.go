@@ -377,11 +377,9 @@ func (s *Sim) release(old Object) {
 
 // bootstrapServices creates the kubernetes Service in default, at the
 // Service CIDR's first address, and the Endpoints the apiserver keeps for
-// it: one address, the control plane's, taken to be the address just
-// before the first node's. (A real apiserver writes a kubernetes
-// EndpointSlice too; svcsim does not, so that default's slices are all the
-// endpoints controller's.) They exist before any kubelet starts, so every
-// pod's environment has KUBERNETES_SERVICE_HOST.
+// it and its EndpointSlice: one address, the control plane's, taken to be
+// the address just before the first node's. They exist before any kubelet
+// starts, so every pod's environment has KUBERNETES_SERVICE_HOST.
 func (s *Sim) bootstrapServices(firstNode netip.Addr) {
 	cp := firstNode.Prev()
 	if !cp.IsValid() {
@@ -397,6 +395,12 @@ func (s *Sim) bootstrapServices(firstNode netip.Addr) {
 		&Endpoints{
 			ObjectMeta: ObjectMeta{Name: "kubernetes", Namespace: "default", Labels: map[string]string{"endpointslice.kubernetes.io/skip-mirror": "true"}},
 			Subsets:    []EndpointSubset{{Addresses: []EndpointAddress{{IP: apiserver}}, Ports: []EndpointPort{{Name: "https", Port: 6443, Protocol: ProtocolTCP}}}},
+		},
+		&EndpointSlice{
+			ObjectMeta:  ObjectMeta{Name: "kubernetes", Namespace: "default", Labels: map[string]string{"kubernetes.io/service-name": "kubernetes"}},
+			AddressType: "IPv4",
+			Endpoints:   []Endpoint{{Addresses: []string{apiserver}, Conditions: EndpointConditions{Ready: Ptr(true)}}},
+			Ports:       []EndpointSlicePort{{Name: Ptr("https"), Protocol: Ptr(ProtocolTCP), Port: Ptr(int32(6443))}},
 		},
 	}
 	for _, o := range objs {

@@ -242,7 +242,7 @@ func TestDeletingTheServiceDeletesItsObjects(t *testing.T) {
 	clustertest.Settle(t, s)
 	_, ok := cluster.GetAs[*cluster.Endpoints](s, "default", "web")
 	assert.False(t, ok)
-	assert.Empty(t, cluster.ListAs[*cluster.EndpointSlice](s, "default", selector.Everything()))
+	assert.Empty(t, cluster.ListAs[*cluster.EndpointSlice](s, "default", mustParse(t, endpoints.ServiceNameLabel+"=web")))
 }
 
 func TestPlaceholderSliceAndLabels(t *testing.T) {
@@ -252,7 +252,7 @@ func TestPlaceholderSliceAndLabels(t *testing.T) {
 	_, err := k.Apply(svc)
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
-	sl := cluster.ListAs[*cluster.EndpointSlice](s, "default", selector.Everything())
+	sl := cluster.ListAs[*cluster.EndpointSlice](s, "default", mustParse(t, endpoints.ServiceNameLabel+"=web"))
 	require.Len(t, sl, 1, "one empty placeholder slice")
 	assert.Empty(t, sl[0].Endpoints)
 	assert.Equal(t, "web", sl[0].Labels[endpoints.ServiceNameLabel])
@@ -274,7 +274,7 @@ func TestSlicesHoldAtMostTheMaximum(t *testing.T) {
 	_, err := k.Apply(service("web", selector.Set{"app": "web"}, 80, cluster.IntOrString{}))
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
-	sl := cluster.ListAs[*cluster.EndpointSlice](s, "default", selector.Everything())
+	sl := cluster.ListAs[*cluster.EndpointSlice](s, "default", mustParse(t, endpoints.ServiceNameLabel+"=web"))
 	total := 0
 	for _, x := range sl {
 		assert.LessOrEqual(t, len(x.Endpoints), 2)
