@@ -283,3 +283,37 @@ func TestSlicesHoldAtMostTheMaximum(t *testing.T) {
 	assert.Equal(t, 5, total)
 	assert.Len(t, sl, 3)
 }
+
+func TestEndpointsCapAtAThousand(t *testing.T) {
+	s := clustertest.New(t, cluster.Config{Seed: 1, Nodes: 5})
+	endpoints.Start(s, endpoints.Options{})
+	k := s.Kubectl("")
+	_, err := k.Apply(&cluster.ReplicaSet{
+		ObjectMeta: cluster.ObjectMeta{Name: "big"},
+		Spec: cluster.ReplicaSetSpec{Replicas: cluster.Ptr(int32(1010)), Selector: &selector.LabelSelector{MatchLabels: selector.Set{"app": "big"}},
+			Template: cluster.PodTemplateSpec{ObjectMeta: cluster.ObjectMeta{Labels: selector.Set{"app": "big"}},
+				Spec: cluster.PodSpec{Containers: []cluster.Container{{Name: "c", Image: "nginx", Ports: []cluster.ContainerPort{{ContainerPort: 80}}}}}}},
+	})
+	require.NoError(t, err)
+	_, err = k.Apply(service("big", selector.Set{"app": "big"}, 80, cluster.IntOrString{}))
+	require.NoError(t, err)
+	clustertest.Settle(t, s)
+	ep, _ := cluster.GetAs[*cluster.Endpoints](s, "default", "big")
+	n := 0
+	for _, ss := range ep.Subsets {
+		n += len(ss.Addresses) + len(ss.NotReadyAddresses)
+	}
+	assert.Equal(t, endpoints.MaxEndpoints, n, "1010 pods, 1000 addresses")
+	assert.Equal(t, "truncated", ep.Annotations[endpoints.OverCapacityAnnotation])
+	total := 0
+	for _, sl := range cluster.ListAs[*cluster.EndpointSlice](s, "default", mustParse(t, endpoints.ServiceNameLabel+"=big")) {
+		assert.LessOrEqual(t, len(sl.Endpoints), 100)
+		total += len(sl.Endpoints)
+	}
+	assert.Equal(t, 1010, total, "slices are not capped")
+
+	require.NoError(t, k.Scale(cluster.KindReplicaSet, "big", 10))
+	clustertest.Settle(t, s)
+	ep, _ = cluster.GetAs[*cluster.Endpoints](s, "default", "big")
+	assert.NotContains(t, ep.Annotations, endpoints.OverCapacityAnnotation, "the annotation goes when the cap no longer bites")
+}

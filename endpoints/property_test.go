@@ -116,7 +116,7 @@ func TestEndpointsMatchBruteForce(t *testing.T) {
 		k := s.Kubectl("")
 		steps := rapid.IntRange(1, 25).Draw(t, "steps")
 		for range steps {
-			switch rapid.IntRange(0, 8).Draw(t, "action") {
+			switch rapid.IntRange(0, 10).Draw(t, "action") {
 			case 0, 1: // create a pod
 				name := rapid.SampledFrom(podNames).Draw(t, "pod")
 				c := cluster.Container{Name: "app", Image: "nginx", Ports: []cluster.ContainerPort{{Name: "http", ContainerPort: rapid.SampledFrom([]int32{80, 8080}).Draw(t, "port")}}}
@@ -161,6 +161,13 @@ func TestEndpointsMatchBruteForce(t *testing.T) {
 				_ = s.Delete(cluster.KindService, "default", rapid.SampledFrom(svcNames).Draw(t, "svc"), cluster.DeleteOptions{})
 			case 8:
 				s.RunFor(time.Duration(rapid.IntRange(0, 3000).Draw(t, "ms")) * time.Millisecond)
+			case 9: // crash a container
+				_ = s.CrashContainer("default", rapid.SampledFrom(podNames).Draw(t, "pod"), "")
+			case 10: // a node goes away for a while
+				node := rapid.SampledFrom([]string{"node-1", "node-2", "node-3"}).Draw(t, "node")
+				_ = s.NodeDown(node)
+				s.RunFor(time.Duration(rapid.IntRange(0, 90).Draw(t, "s")) * time.Second)
+				_ = s.NodeUp(node)
 			}
 		}
 		clustertest.Settle(t, s)
