@@ -20,6 +20,8 @@ type PodRuntime struct {
 	Accepting bool
 	// Terminating reports whether its deletion has begun on the node.
 	Terminating bool
+	// NodeUp reports whether its node is reachable (see [Sim.NodeDown]).
+	NodeUp bool
 }
 
 // Runtime returns the ground truth about a pod that its kubelet has
@@ -38,6 +40,7 @@ func (s *Sim) Runtime(namespace, name string) (PodRuntime, bool) {
 			r.Running = false
 		}
 	}
+	r.NodeUp = rt.k.node.up
 	r.Accepting = r.Running && rt.k.node.up && (!rt.sigterm || rt.onSIGTERM == SigtermIgnore)
 	return r, true
 }

@@ -1,0 +1,290 @@
+package proxy
+
+import (
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/svcsim/svcsim/cluster"
+)
+
+// Options configure the kube-proxies. The zero Options are kube-proxy's
+// defaults: iptables mode, a sync at most once a second, a full resync
+// every 30 seconds.
+type Options struct {
+	Mode Mode
+	// MinSyncPeriod is the least time between two syncs of a proxy's rules;
+	// changes that arrive meanwhile wait for the next one. Default 1 s.
+	MinSyncPeriod time.Duration
+	// SyncPeriod is how often a real proxy resyncs with no change. A
+	// simulated proxy's view cannot drift from what it was told, so the
+	// resync would change nothing and is not run; the field is kept for
+	// the record. Default 30 s.
+	SyncPeriod time.Duration
+	// Lag is the delay of each proxy's watches; nil means the cluster's
+	// Timing.Watch.
+	Lag cluster.Lag
+}
+
+// Proxies is kube-proxy on every node of a cluster. Each node's proxy has
+// its own watches, its own lag and its own rules, so two nodes may route
+// the same Service differently for a while, as in a real cluster.
+type Proxies struct {
+	s     *cluster.Sim
+	opts  Options
+	nodes []*Node
+	// pods maps pod IPs to pods, for connections straight to a pod.
+	pods map[string]string
+}
+
+// Start runs a kube-proxy on every node of s from now on.
+func Start(s *cluster.Sim, opts Options) *Proxies {
+	if opts.MinSyncPeriod == 0 {
+		opts.MinSyncPeriod = time.Second
+	}
+	if opts.SyncPeriod == 0 {
+		opts.SyncPeriod = 30 * time.Second
+	}
+	if opts.Lag == nil {
+		opts.Lag = s.Config().Timing.Watch
+	}
+	p := &Proxies{s: s, opts: opts, pods: map[string]string{}}
+	for _, n := range cluster.ListAs[*cluster.Node](s, "", everything) {
+		p.nodes = append(p.nodes, p.startNode(n))
+	}
+	s.Watch("proxy-pod-addresses", opts.Lag, p.onPod, cluster.KindPod)
+	return p
+}
+
+// Node returns the proxy on the named node, or nil.
+func (p *Proxies) Node(name string) *Node {
+	for _, n := range p.nodes {
+		if n.name == name {
+			return n
+		}
+	}
+	return nil
+}
+
+func (p *Proxies) onPod(ev cluster.WatchEvent) {
+	pod := ev.Object.(*cluster.Pod)
+	if ev.Old != nil {
+		if old := ev.Old.(*cluster.Pod); old.Status.PodIP != "" && p.pods[old.Status.PodIP] == key(old.Namespace, old.Name) {
+			delete(p.pods, old.Status.PodIP)
+		}
+	}
+	if ev.Type == cluster.Deleted || pod.Status.PodIP == "" {
+		if p.pods[pod.Status.PodIP] == key(pod.Namespace, pod.Name) {
+			delete(p.pods, pod.Status.PodIP)
+		}
+		return
+	}
+	p.pods[pod.Status.PodIP] = key(pod.Namespace, pod.Name)
+}
+
+func key(ns, name string) string { return ns + "/" + name }
+
+// dest is an address and port a rule matches.
+type dest struct {
+	ip    string
+	port  int32
+	proto cluster.Protocol
+}
+
+// rule is what a proxy programmed for one destination.
+type rule struct {
+	service  string // namespace/name
+	backends *Backends
+	// reject is true when the Service has no usable endpoint anywhere:
+	// connections are refused at once. Otherwise an empty rule (a Local
+	// policy with endpoints only elsewhere) drops them.
+	reject bool
+}
+
+// Node is kube-proxy on one node: its view of Services and EndpointSlices,
+// and the rules it programmed from that view at its last sync.
+type Node struct {
+	p        *Proxies
+	name, ip string
+	services map[string]*cluster.Service
+	slices   map[string]map[string]*cluster.EndpointSlice // service key -> slice name -> slice
+	rules    map[dest]*rule
+
+	lastSync  time.Duration
+	synced    bool
+	scheduled bool
+	syncs     int
+}
+
+func (p *Proxies) startNode(n *cluster.Node) *Node {
+	x := &Node{p: p, name: n.Name, ip: n.InternalIP(), services: map[string]*cluster.Service{},
+		slices: map[string]map[string]*cluster.EndpointSlice{}, rules: map[dest]*rule{}}
+	name := "kube-proxy/" + n.Name
+	p.s.Watch(name, p.opts.Lag, x.onService, cluster.KindService)
+	p.s.Watch(name, p.opts.Lag, x.onSlice, cluster.KindEndpointSlice)
+	return x
+}
+
+// Syncs returns how many times the proxy has programmed its rules.
+func (n *Node) Syncs() int { return n.syncs }
+
+func (n *Node) onService(ev cluster.WatchEvent) {
+	svc := ev.Object.(*cluster.Service)
+	k := key(svc.Namespace, svc.Name)
+	if ev.Type == cluster.Deleted {
+		delete(n.services, k)
+	} else {
+		n.services[k] = svc
+	}
+	n.changed()
+}
+
+func (n *Node) onSlice(ev cluster.WatchEvent) {
+	sl := ev.Object.(*cluster.EndpointSlice)
+	svc := sl.Labels["kubernetes.io/service-name"]
+	if svc == "" {
+		return
+	}
+	k := key(sl.Namespace, svc)
+	if ev.Type == cluster.Deleted {
+		delete(n.slices[k], sl.Name)
+		if len(n.slices[k]) == 0 {
+			delete(n.slices, k)
+		}
+	} else {
+		if n.slices[k] == nil {
+			n.slices[k] = map[string]*cluster.EndpointSlice{}
+		}
+		n.slices[k][sl.Name] = sl
+	}
+	n.changed()
+}
+
+// changed asks for a sync: at once if the last one is at least
+// MinSyncPeriod ago, else as soon as it is, as kube-proxy's bounded
+// frequency runner does.
+func (n *Node) changed() {
+	if n.scheduled {
+		return
+	}
+	now := n.p.s.Now().Duration()
+	at := now
+	if n.synced && now-n.lastSync < n.p.opts.MinSyncPeriod {
+		at = n.lastSync + n.p.opts.MinSyncPeriod
+	}
+	n.scheduled = true
+	n.p.s.After(at-now, "kube-proxy/"+n.name, n.sync)
+}
+
+// sync reprograms every rule from the proxy's current view.
+func (n *Node) sync() {
+	n.scheduled = false
+	n.synced = true
+	n.lastSync = n.p.s.Now().Duration()
+	n.syncs++
+	rules := map[dest]*rule{}
+	keys := make([]string, 0, len(n.services))
+	for k := range n.services {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		svc := n.services[k]
+		if svc.Spec.Type == cluster.ServiceTypeExternalName || svc.Spec.ClusterIP == "" || svc.Spec.ClusterIP == cluster.ClusterIPNone {
+			continue // no virtual IP, no rules
+		}
+		for _, sp := range svc.Spec.Ports {
+			eps := n.endpoints(k, sp)
+			reject := !HasAny(eps)
+			proto := sp.Protocol
+			if proto == "" {
+				proto = cluster.ProtocolTCP
+			}
+			internalLocal := svc.Spec.InternalTrafficPolicy != nil && *svc.Spec.InternalTrafficPolicy == "Local"
+			externalLocal := svc.Spec.ExternalTrafficPolicy == "Local"
+			affinity := time.Duration(0)
+			if svc.Spec.SessionAffinity == "ClientIP" {
+				affinity = 10800 * time.Second
+				if c := svc.Spec.SessionAffinityConfig; c != nil && c.ClientIP != nil && c.ClientIP.TimeoutSeconds != nil {
+					affinity = time.Duration(*c.ClientIP.TimeoutSeconds) * time.Second
+				}
+			}
+			internal := &rule{service: k, reject: reject, backends: NewBackends(Usable(eps, internalLocal, n.name), n.p.opts.Mode, affinity)}
+			external := &rule{service: k, reject: reject, backends: NewBackends(Usable(eps, externalLocal, n.name), n.p.opts.Mode, affinity)}
+			rules[dest{svc.Spec.ClusterIP, sp.Port, proto}] = internal
+			if sp.NodePort != 0 {
+				for _, node := range n.p.nodes {
+					rules[dest{node.ip, sp.NodePort, proto}] = external
+				}
+			}
+			for _, ing := range svc.Status.LoadBalancer.Ingress {
+				if ing.IP != "" {
+					rules[dest{ing.IP, sp.Port, proto}] = external
+				}
+			}
+			for _, ip := range svc.Spec.ExternalIPs {
+				rules[dest{ip, sp.Port, proto}] = external
+			}
+		}
+	}
+	n.rules = rules
+}
+
+// endpoints returns a Service port's endpoints from the proxy's slices,
+// sorted by "IP:port" as kube-proxy sorts them.
+func (n *Node) endpoints(svcKey string, sp cluster.ServicePort) []Endpoint {
+	var out []Endpoint
+	names := make([]string, 0, len(n.slices[svcKey]))
+	for name := range n.slices[svcKey] {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		sl := n.slices[svcKey][name]
+		var port *int32
+		for _, p := range sl.Ports {
+			if p.Name != nil && *p.Name == sp.Name && p.Port != nil {
+				port = p.Port
+			}
+		}
+		if port == nil {
+			continue
+		}
+		for _, e := range sl.Endpoints {
+			x := Endpoint{Port: *port, Ready: true, Serving: true}
+			if len(e.Addresses) > 0 {
+				x.IP = e.Addresses[0]
+			}
+			if e.NodeName != nil {
+				x.Node = *e.NodeName
+			}
+			if e.TargetRef != nil {
+				x.Pod = key(e.TargetRef.Namespace, e.TargetRef.Name)
+			}
+			if c := e.Conditions; c.Ready != nil {
+				x.Ready = *c.Ready
+			}
+			if c := e.Conditions; c.Serving != nil {
+				x.Serving = *c.Serving
+			}
+			if c := e.Conditions; c.Terminating != nil {
+				x.Terminating = *c.Terminating
+			}
+			out = append(out, x)
+		}
+	}
+	slices.SortFunc(out, func(a, b Endpoint) int {
+		return cmpString(a.IP+":"+strconv.Itoa(int(a.Port)), b.IP+":"+strconv.Itoa(int(b.Port)))
+	})
+	return out
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
