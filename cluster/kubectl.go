@@ -323,49 +323,39 @@ func (k *Kubectl) Get(kind Kind, opts GetOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var b bytes.Buffer
+	wide := opts.Wide
 	switch kind {
 	case KindPod:
-		pods := ListAs[*Pod](k.s, k.ns, sel)
-		if len(pods) == 0 {
-			return "No resources found in " + k.ns + " namespace.\n", nil
-		}
-		err = PrintPods(&b, k.s.now, pods, opts.Wide)
+		return table(k, k.ns, sel, func(w io.Writer, now Time, x []*Pod) error { return PrintPods(w, now, x, wide) })
 	case KindNode:
-		nodes := ListAs[*Node](k.s, "", sel)
-		if len(nodes) == 0 {
+		return table(k, "", sel, func(w io.Writer, now Time, x []*Node) error { return PrintNodes(w, now, x, wide) })
+	case KindReplicaSet:
+		return table(k, k.ns, sel, func(w io.Writer, now Time, x []*ReplicaSet) error { return PrintReplicaSets(w, now, x, wide) })
+	case KindDeployment:
+		return table(k, k.ns, sel, func(w io.Writer, now Time, x []*Deployment) error { return PrintDeployments(w, now, x, wide) })
+	case KindService:
+		return table(k, k.ns, sel, func(w io.Writer, now Time, x []*Service) error { return PrintServices(w, now, x, wide) })
+	case KindEndpoints:
+		return table(k, k.ns, sel, PrintEndpoints)
+	case KindEndpointSlice:
+		return table(k, k.ns, sel, PrintEndpointSlices)
+	}
+	return "", fmt.Errorf("%w: kubectl get does not print %s yet", ErrUsage, kind)
+}
+
+// table lists the objects of one kind in namespace ("" for cluster-scoped
+// kinds) that sel matches and prints them, or kubectl's "No resources
+// found" line when there are none.
+func table[T Object](k *Kubectl, namespace string, sel selector.Selector, print func(io.Writer, Time, []T) error) (string, error) {
+	objs := ListAs[T](k.s, namespace, sel)
+	if len(objs) == 0 {
+		if namespace == "" {
 			return "No resources found\n", nil
 		}
-		err = PrintNodes(&b, k.s.now, nodes, opts.Wide)
-	case KindReplicaSet:
-		rss := ListAs[*ReplicaSet](k.s, k.ns, sel)
-		if len(rss) == 0 {
-			return "No resources found in " + k.ns + " namespace.\n", nil
-		}
-		err = PrintReplicaSets(&b, k.s.now, rss, opts.Wide)
-	case KindService:
-		return k.getServices(sel, opts.Wide)
-	case KindDeployment:
-		ds := ListAs[*Deployment](k.s, k.ns, sel)
-		if len(ds) == 0 {
-			return "No resources found in " + k.ns + " namespace.\n", nil
-		}
-		err = PrintDeployments(&b, k.s.now, ds, opts.Wide)
-	case KindEndpoints:
-		eps := ListAs[*Endpoints](k.s, k.ns, sel)
-		if len(eps) == 0 {
-			return "No resources found in " + k.ns + " namespace.\n", nil
-		}
-		err = PrintEndpoints(&b, k.s.now, eps)
-	case KindEndpointSlice:
-		sls := ListAs[*EndpointSlice](k.s, k.ns, sel)
-		if len(sls) == 0 {
-			return "No resources found in " + k.ns + " namespace.\n", nil
-		}
-		err = PrintEndpointSlices(&b, k.s.now, sls)
-	default:
-		return "", fmt.Errorf("%w: kubectl get does not print %s yet", ErrUsage, kind)
+		return "No resources found in " + namespace + " namespace.\n", nil
 	}
+	var b bytes.Buffer
+	err := print(&b, k.s.now, objs)
 	return b.String(), err
 }
 
@@ -380,39 +370,44 @@ func (k *Kubectl) GetEvents() (string, error) {
 	return b.String(), err
 }
 
-// Describe renders `kubectl describe` for a pod, a Deployment or a Service.
+// Describe renders `kubectl describe` for a pod, a Deployment, a Service
+// or an Endpoints object.
 func (k *Kubectl) Describe(kind Kind, name string) (string, error) {
-	if kind == KindDeployment {
-		return k.describeDeployment(name)
-	}
+	notFound := &StatusError{Op: "get", Kind: kind, Namespace: k.ns, Name: name, Err: ErrNotFound}
+	var b bytes.Buffer
+	var err error
 	switch kind {
+	case KindDeployment:
+		return k.describeDeployment(name)
 	case KindService:
 		return k.describeService(name)
 	case KindEndpoints:
 		ep, ok := GetAs[*Endpoints](k.s, k.ns, name)
 		if !ok {
-			return "", &StatusError{Op: "get", Kind: kind, Namespace: k.ns, Name: name, Err: ErrNotFound}
+			return "", notFound
 		}
-		var b bytes.Buffer
-		err := DescribeEndpoints(&b, k.s.now, ep, k.s.Events(k.ns))
-		return b.String(), err
-	}
-	if kind != KindPod {
+		err = DescribeEndpoints(&b, k.s.now, ep, k.eventsAbout(kind, name))
+	case KindPod:
+		p, ok := GetAs[*Pod](k.s, k.ns, name)
+		if !ok {
+			return "", notFound
+		}
+		err = DescribePod(&b, k.s.now, p, k.eventsAbout(kind, name))
+	default:
 		return "", fmt.Errorf("%w: kubectl describe does not print %s yet", ErrUsage, kind)
 	}
-	p, ok := GetAs[*Pod](k.s, k.ns, name)
-	if !ok {
-		return "", &StatusError{Op: "get", Kind: kind, Namespace: k.ns, Name: name, Err: ErrNotFound}
-	}
-	var events []Event
+	return b.String(), err
+}
+
+// eventsAbout returns the events about one object in the client's namespace.
+func (k *Kubectl) eventsAbout(kind Kind, name string) []Event {
+	var out []Event
 	for _, e := range k.s.Events(k.ns) {
-		if e.Kind == KindPod && e.Name == name {
-			events = append(events, e)
+		if e.Kind == kind && e.Name == name {
+			out = append(out, e)
 		}
 	}
-	var b bytes.Buffer
-	err := DescribePod(&b, k.s.now, p, events)
-	return b.String(), err
+	return out
 }
 
 func (k *Kubectl) describeDeployment(name string) (string, error) {
@@ -420,13 +415,7 @@ func (k *Kubectl) describeDeployment(name string) (string, error) {
 	if !ok {
 		return "", &StatusError{Op: "get", Kind: KindDeployment, Namespace: k.ns, Name: name, Err: ErrNotFound}
 	}
-	var events []Event
-	for _, e := range k.s.Events(k.ns) {
-		if e.Kind == KindDeployment && e.Name == name {
-			events = append(events, e)
-		}
-	}
 	var b bytes.Buffer
-	err := DescribeDeployment(&b, k.s.now, d, k.ownedReplicaSets(d), events)
+	err := DescribeDeployment(&b, k.s.now, d, k.ownedReplicaSets(d), k.eventsAbout(KindDeployment, name))
 	return b.String(), err
 }

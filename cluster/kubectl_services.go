@@ -145,17 +145,6 @@ func exposedPorts(spec *PodSpec, opts ExposeOptions) ([]ServicePort, error) {
 	return ports, nil
 }
 
-// getServices renders kubectl get svc.
-func (k *Kubectl) getServices(sel selector.Selector, wide bool) (string, error) {
-	svcs := ListAs[*Service](k.s, k.ns, sel)
-	if len(svcs) == 0 {
-		return "No resources found in " + k.ns + " namespace.\n", nil
-	}
-	var b bytes.Buffer
-	err := PrintServices(&b, k.s.now, svcs, wide)
-	return b.String(), err
-}
-
 // serviceNameLabel is the label tying an EndpointSlice to its Service.
 const serviceNameLabel = "kubernetes.io/service-name"
 

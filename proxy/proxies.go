@@ -3,9 +3,11 @@ package proxy
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/endpoints"
 )
 
 // Options configure the kube-proxies. The zero Options are kube-proxy's
@@ -141,7 +143,7 @@ func (n *Node) onService(ev cluster.WatchEvent) {
 
 func (n *Node) onSlice(ev cluster.WatchEvent) {
 	sl := ev.Object.(*cluster.EndpointSlice)
-	svc := sl.Labels["kubernetes.io/service-name"]
+	svc := sl.Labels[endpoints.ServiceNameLabel]
 	if svc == "" {
 		return
 	}
@@ -273,18 +275,7 @@ func (n *Node) endpoints(svcKey string, sp cluster.ServicePort) []Endpoint {
 			out = append(out, x)
 		}
 	}
-	slices.SortFunc(out, func(a, b Endpoint) int {
-		return cmpString(a.IP+":"+strconv.Itoa(int(a.Port)), b.IP+":"+strconv.Itoa(int(b.Port)))
-	})
+	sortKey := func(e Endpoint) string { return e.IP + ":" + strconv.Itoa(int(e.Port)) }
+	slices.SortFunc(out, func(a, b Endpoint) int { return strings.Compare(sortKey(a), sortKey(b)) })
 	return out
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
