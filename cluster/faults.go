@@ -22,6 +22,12 @@ type PodRuntime struct {
 	Terminating bool
 	// NodeUp reports whether its node is reachable (see [Sim.NodeDown]).
 	NodeUp bool
+	// UID is the pod's uid: a pod deleted and created again under the same
+	// name is another pod.
+	UID string
+	// Started is when its containers last started. It changes when one
+	// restarts, which ends every connection the old process held.
+	Started Time
 }
 
 // Runtime returns the ground truth about a pod that its kubelet has
@@ -31,18 +37,31 @@ func (s *Sim) Runtime(namespace, name string) (PodRuntime, bool) {
 	if rt == nil {
 		return PodRuntime{}, false
 	}
-	r := PodRuntime{Node: rt.k.node.name, Running: rt.stage >= stageRunning && rt.stage != stageGone, Terminating: rt.stage == stageTerminating}
-	if rt.ip.IsValid() {
-		r.IP = rt.ip.String()
+	return rt.report(), true
+}
+
+// RuntimeByUID is [Sim.Runtime] for the pod with the given uid, found
+// without a store lookup: the data plane asks it for every request.
+func (s *Sim) RuntimeByUID(uid string) (PodRuntime, bool) {
+	rt := s.pods[uid]
+	if rt == nil {
+		return PodRuntime{}, false
 	}
+	return rt.report(), true
+}
+
+func (rt *podRuntime) report() PodRuntime {
+	r := PodRuntime{Node: rt.k.node.name, IP: rt.ipString, UID: rt.uid,
+		Running: rt.stage >= stageRunning && rt.stage != stageGone, Terminating: rt.stage == stageTerminating}
 	for _, c := range rt.containers {
 		if !c.running {
 			r.Running = false
 		}
+		r.Started = max(r.Started, c.startedAt)
 	}
 	r.NodeUp = rt.k.node.up
 	r.Accepting = r.Running && rt.k.node.up && (!rt.sigterm || rt.onSIGTERM == SigtermIgnore)
-	return r, true
+	return r
 }
 
 // runtimeOf returns the kubelet's record of the pod now stored under

@@ -35,6 +35,7 @@ type podRuntime struct {
 	namespace, name, uid string
 	k                    *kubelet
 	ip                   netip.Addr
+	ipString             string // ip, formatted once for the data plane
 	stage                stage
 	sigterm              bool // SIGTERM has been sent
 	serviceLinks         bool // the pod's enableServiceLinks
@@ -151,7 +152,7 @@ func (k *kubelet) assignIP(rt *podRuntime) {
 			fmt.Sprintf("Failed to create pod sandbox: plugin type=\"host-local\" failed (add): failed to allocate for range 0: no IP addresses available in range set: %s", k.node.ipam.rangeString()))
 		return
 	}
-	rt.ip = ip
+	rt.ip, rt.ipString = ip, ip.String()
 	rt.stage = stageStarting
 	rt.started = k.s.now
 	k.writeStatus(rt)
@@ -358,7 +359,7 @@ func (k *kubelet) writeStatus(rt *podRuntime) {
 	st := &p.Status
 	st.HostIP = k.node.ip
 	if rt.ip.IsValid() {
-		st.PodIP = rt.ip.String()
+		st.PodIP = rt.ipString
 		setPodCondition(st, PodCondition{Type: PodReadyToStartContainers, Status: ConditionTrue, LastTransitionTime: k.s.now})
 	} else {
 		setPodCondition(st, PodCondition{Type: PodReadyToStartContainers, Status: ConditionFalse, LastTransitionTime: k.s.now})

@@ -88,6 +88,14 @@ func (s *Sim) After(d time.Duration, component string, fn func()) {
 	s.schedule(s.now.Add(d), TraceEntry{Component: component, Action: "Timer"}, false, fn)
 }
 
+// Background schedules fn like [Sim.After], except that [Sim.Settle] does
+// not wait for it: for work that never ends, such as a load generator's
+// requests or a periodic resync, which would otherwise keep the loop busy
+// for ever.
+func (s *Sim) Background(d time.Duration, component string, fn func()) {
+	s.schedule(s.now.Add(d), TraceEntry{Component: component, Action: "Timer"}, true, fn)
+}
+
 // Now returns the current virtual time.
 func (s *Sim) Now() Time { return s.now }
 
