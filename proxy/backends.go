@@ -106,3 +106,15 @@ func (b *Backends) has(e Endpoint) bool {
 	}
 	return false
 }
+
+// inherit carries over what a resync leaves in the kernel: the round-robin
+// position and the ClientIP affinity records (pins to endpoints that went
+// away are ignored when next consulted).
+func (b *Backends) inherit(old *Backends) {
+	if len(b.eps) > 0 {
+		b.next = old.next % len(b.eps)
+	}
+	if b.affinity != nil && old.affinity != nil && b.timeout == old.timeout {
+		b.affinity = old.affinity
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/cluster/clustertest"
+	"github.com/svcsim/svcsim/dns"
 	"github.com/svcsim/svcsim/endpoints"
 	"github.com/svcsim/svcsim/proxy"
 	"github.com/svcsim/svcsim/selector"
@@ -19,7 +20,9 @@ func world(t *testing.T, cfg cluster.Config) (*cluster.Sim, *cluster.Kubectl, *p
 	t.Helper()
 	s := clustertest.New(t, cfg)
 	endpoints.Start(s, endpoints.Options{})
-	p := proxy.Start(s, proxy.Options{})
+	d, err := dns.Start(s, dns.Options{})
+	require.NoError(t, err)
+	p := proxy.Start(s, proxy.Options{DNS: d})
 	return s, s.Kubectl(""), p
 }
 

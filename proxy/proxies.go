@@ -3,10 +3,10 @@ package proxy
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/dns"
 	"github.com/svcsim/svcsim/endpoints"
 )
 
@@ -18,25 +18,33 @@ type Options struct {
 	// MinSyncPeriod is the least time between two syncs of a proxy's rules;
 	// changes that arrive meanwhile wait for the next one. Default 1 s.
 	MinSyncPeriod time.Duration
-	// SyncPeriod is how often a real proxy resyncs with no change. A
-	// simulated proxy's view cannot drift from what it was told, so the
-	// resync would change nothing and is not run; the field is kept for
-	// the record. Default 30 s.
+	// SyncPeriod is how often each proxy reprograms its rules even when
+	// nothing changed, as kube-proxy's periodic full resync does. It is
+	// background work: [cluster.Sim.Settle] does not wait for it. Default
+	// 30 s; negative turns it off.
 	SyncPeriod time.Duration
 	// Lag is the delay of each proxy's watches; nil means the cluster's
 	// Timing.Watch.
 	Lag cluster.Lag
+	// DNS is the cluster DNS that pod clients resolve names with; nil means
+	// clients can use addresses only.
+	DNS *dns.Server
 }
 
 // Proxies is kube-proxy on every node of a cluster. Each node's proxy has
 // its own watches, its own lag and its own rules, so two nodes may route
 // the same Service differently for a while, as in a real cluster.
 type Proxies struct {
-	s     *cluster.Sim
-	opts  Options
-	nodes []*Node
-	// pods maps pod IPs to pods, for connections straight to a pod.
-	pods map[string]string
+	s      *cluster.Sim
+	opts   Options
+	nodes  []*Node
+	byName map[string]*Node
+	byIP   map[string]*Node
+	// pods maps pod addresses to pods: where a connection that leaves the
+	// rules lands.
+	pods map[string]*podRec
+	apps *Apps
+	free []*call // requests that ended, for reuse
 }
 
 // Start runs a kube-proxy on every node of s from now on.
@@ -50,39 +58,23 @@ func Start(s *cluster.Sim, opts Options) *Proxies {
 	if opts.Lag == nil {
 		opts.Lag = s.Config().Timing.Watch
 	}
-	p := &Proxies{s: s, opts: opts, pods: map[string]string{}}
+	p := &Proxies{s: s, opts: opts, byName: map[string]*Node{}, byIP: map[string]*Node{},
+		pods: map[string]*podRec{}, apps: newApps()}
 	for _, n := range cluster.ListAs[*cluster.Node](s, "", everything) {
-		p.nodes = append(p.nodes, p.startNode(n))
+		x := p.startNode(n)
+		p.nodes = append(p.nodes, x)
+		p.byName[x.name], p.byIP[x.ip] = x, x
 	}
-	s.Watch("proxy-pod-addresses", opts.Lag, p.onPod, cluster.KindPod)
+	s.Watch("network", cluster.Fixed(0), p.onPod, cluster.KindPod)
 	return p
 }
 
 // Node returns the proxy on the named node, or nil.
-func (p *Proxies) Node(name string) *Node {
-	for _, n := range p.nodes {
-		if n.name == name {
-			return n
-		}
-	}
-	return nil
-}
+func (p *Proxies) Node(name string) *Node { return p.byName[name] }
 
-func (p *Proxies) onPod(ev cluster.WatchEvent) {
-	pod := ev.Object.(*cluster.Pod)
-	if ev.Old != nil {
-		if old := ev.Old.(*cluster.Pod); old.Status.PodIP != "" && p.pods[old.Status.PodIP] == key(old.Namespace, old.Name) {
-			delete(p.pods, old.Status.PodIP)
-		}
-	}
-	if ev.Type == cluster.Deleted || pod.Status.PodIP == "" {
-		if p.pods[pod.Status.PodIP] == key(pod.Namespace, pod.Name) {
-			delete(p.pods, pod.Status.PodIP)
-		}
-		return
-	}
-	p.pods[pod.Status.PodIP] = key(pod.Namespace, pod.Name)
-}
+// Apps returns the registry that decides what each container image
+// answers.
+func (p *Proxies) Apps() *Apps { return p.apps }
 
 func key(ns, name string) string { return ns + "/" + name }
 
@@ -101,6 +93,9 @@ type rule struct {
 	// connections are refused at once. Otherwise an empty rule (a Local
 	// policy with endpoints only elsewhere) drops them.
 	reject bool
+	// external marks NodePort, load-balancer and external-IP rules, the
+	// only ones outside clients reach; local marks a Local policy.
+	external, local bool
 }
 
 // Node is kube-proxy on one node: its view of Services and EndpointSlices,
@@ -124,7 +119,21 @@ func (p *Proxies) startNode(n *cluster.Node) *Node {
 	name := "kube-proxy/" + n.Name
 	p.s.Watch(name, p.opts.Lag, x.onService, cluster.KindService)
 	p.s.Watch(name, p.opts.Lag, x.onSlice, cluster.KindEndpointSlice)
+	if p.opts.SyncPeriod > 0 {
+		x.resync()
+	}
 	return x
+}
+
+// resync reprograms the rules every SyncPeriod, changes or not. It runs
+// in the background so that a quiet cluster still settles.
+func (n *Node) resync() {
+	n.p.s.Background(n.p.opts.SyncPeriod, "kube-proxy/"+n.name, func() {
+		if !n.scheduled {
+			n.sync()
+		}
+		n.resync()
+	})
 }
 
 // Syncs returns how many times the proxy has programmed its rules.
@@ -211,25 +220,37 @@ func (n *Node) sync() {
 					affinity = time.Duration(*c.ClientIP.TimeoutSeconds) * time.Second
 				}
 			}
-			internal := &rule{service: k, reject: reject, backends: NewBackends(Usable(eps, internalLocal, n.name), n.p.opts.Mode, affinity)}
-			external := &rule{service: k, reject: reject, backends: NewBackends(Usable(eps, externalLocal, n.name), n.p.opts.Mode, affinity)}
-			rules[dest{svc.Spec.ClusterIP, sp.Port, proto}] = internal
+			internal := &rule{service: k, reject: reject, local: internalLocal,
+				backends: NewBackends(Usable(eps, internalLocal, n.name), n.p.opts.Mode, affinity)}
+			external := &rule{service: k, reject: reject, external: true, local: externalLocal,
+				backends: NewBackends(Usable(eps, externalLocal, n.name), n.p.opts.Mode, affinity)}
+			n.program(rules, dest{svc.Spec.ClusterIP, sp.Port, proto}, internal)
 			if sp.NodePort != 0 {
 				for _, node := range n.p.nodes {
-					rules[dest{node.ip, sp.NodePort, proto}] = external
+					n.program(rules, dest{node.ip, sp.NodePort, proto}, external)
 				}
 			}
 			for _, ing := range svc.Status.LoadBalancer.Ingress {
 				if ing.IP != "" {
-					rules[dest{ing.IP, sp.Port, proto}] = external
+					n.program(rules, dest{ing.IP, sp.Port, proto}, external)
 				}
 			}
 			for _, ip := range svc.Spec.ExternalIPs {
-				rules[dest{ip, sp.Port, proto}] = external
+				n.program(rules, dest{ip, sp.Port, proto}, external)
 			}
 		}
 	}
 	n.rules = rules
+}
+
+// program sets the rule for d, keeping what the kernel keeps across a
+// sync: the round-robin position and the affinity records of endpoints
+// that are still there.
+func (n *Node) program(rules map[dest]*rule, d dest, r *rule) {
+	if old := n.rules[d]; old != nil {
+		r.backends.inherit(old.backends)
+	}
+	rules[d] = r
 }
 
 // endpoints returns a Service port's endpoints from the proxy's slices,
@@ -275,7 +296,42 @@ func (n *Node) endpoints(svcKey string, sp cluster.ServicePort) []Endpoint {
 			out = append(out, x)
 		}
 	}
-	sortKey := func(e Endpoint) string { return e.IP + ":" + strconv.Itoa(int(e.Port)) }
-	slices.SortFunc(out, func(a, b Endpoint) int { return strings.Compare(sortKey(a), sortKey(b)) })
+	slices.SortFunc(out, compareEndpoints)
 	return out
+}
+
+// compareEndpoints orders endpoints as kube-proxy does, by the string
+// "IP:port", without building the strings.
+func compareEndpoints(a, b Endpoint) int {
+	var ab, bb [16]byte
+	return joinedCompare(a.IP, strconv.AppendInt(ab[:0], int64(a.Port), 10), b.IP, strconv.AppendInt(bb[:0], int64(b.Port), 10))
+}
+
+// joinedCompare compares x+":"+xp with y+":"+yp.
+func joinedCompare(x string, xp []byte, y string, yp []byte) int {
+	at := func(s string, p []byte, i int) (byte, bool) {
+		switch {
+		case i < len(s):
+			return s[i], true
+		case i == len(s):
+			return ':', true
+		case i-len(s)-1 < len(p):
+			return p[i-len(s)-1], true
+		}
+		return 0, false
+	}
+	for i := 0; ; i++ {
+		cx, okx := at(x, xp, i)
+		cy, oky := at(y, yp, i)
+		switch {
+		case !okx && !oky:
+			return 0
+		case !okx:
+			return -1
+		case !oky:
+			return 1
+		case cx != cy:
+			return int(cx) - int(cy)
+		}
+	}
 }

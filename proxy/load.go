@@ -1,0 +1,332 @@
+package proxy
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/selector"
+)
+
+// Arrivals is how a load spaces its requests in time.
+type Arrivals uint8
+
+const (
+	// Steady sends at exact intervals of 1/Rate.
+	Steady Arrivals = iota
+	// Poisson sends with exponentially distributed gaps of mean 1/Rate,
+	// drawn from the simulation's seeded source, as independent users do.
+	Poisson
+)
+
+// Load is a stream of requests from one client to one URL over virtual
+// time, while anything else (a rollout, a label flip, a fault) happens.
+type Load struct {
+	// Request is what each request is: client, URL and timeout.
+	Request
+	// Rate is how many requests to start per second of virtual time.
+	Rate float64
+	// Arrivals is how they are spaced; Steady by default.
+	Arrivals Arrivals
+	// Duration is how long to keep sending; 0 means until [Tally.Stop].
+	Duration time.Duration
+	// Interval is the width of each step of the series; 0 means a second.
+	Interval time.Duration
+	// GroupBy is the label whose value names the version that answered,
+	// such as "version" or "app"; empty groups by container image.
+	GroupBy string
+	// OnResponse, if set, is called from the loop with every response.
+	OnResponse func(Response)
+}
+
+// ErrInvalidLoad is returned for a load that cannot be run.
+var ErrInvalidLoad = errors.New("proxy: invalid load")
+
+// Generate starts l now. Its requests are background work: Settle does not
+// wait for them, so run the simulation with RunFor or RunUntil and read the
+// returned tally as it fills. A load whose URL, timeout, client, rate or
+// grouping is wrong is not started, and nothing changes.
+func (p *Proxies) Generate(l Load) (*Tally, error) {
+	t, err := parseURL(l.URL)
+	if err != nil {
+		return nil, err
+	}
+	timeout, err := timeoutOf(l.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	o, err := p.find(l.From)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !(l.Rate > 0) || math.IsInf(l.Rate, 0) || l.Rate > 1e9:
+		return nil, fmt.Errorf("%w: rate %v must be a positive number of requests per second, at most 1e9", ErrInvalidLoad, l.Rate)
+	case l.Arrivals > Poisson:
+		return nil, fmt.Errorf("%w: unknown arrivals %d", ErrInvalidLoad, l.Arrivals)
+	case l.Duration < 0:
+		return nil, fmt.Errorf("%w: duration %s must not be negative", ErrInvalidLoad, l.Duration)
+	case l.Interval < 0:
+		return nil, fmt.Errorf("%w: interval %s must not be negative", ErrInvalidLoad, l.Interval)
+	case l.GroupBy != "" && !selector.IsValidKey(l.GroupBy):
+		return nil, fmt.Errorf("%w: group by %q: %s", ErrInvalidLoad, l.GroupBy, strings.Join(selector.KeyProblems(l.GroupBy), "; "))
+	}
+	if l.Interval == 0 {
+		l.Interval = time.Second
+	}
+	ty := &Tally{GroupBy: l.GroupBy, start: p.s.Now(), interval: l.Interval,
+		byPod: map[string]*Counts{}, byGroup: map[string]*Counts{}}
+	g := &generator{p: p, l: l, t: t, timeout: timeout, tally: ty, from: o}
+	g.done, g.next = g.record, g.tick
+	p.s.Background(0, "load", g.next)
+	return ty, nil
+}
+
+type generator struct {
+	p       *Proxies
+	l       Load
+	t       target
+	timeout time.Duration
+	tally   *Tally
+	sent    int
+	from    origin
+	// done and next are bound once: a method value made per request
+	// would allocate.
+	done func(Response)
+	next func()
+}
+
+// tick starts one request and schedules the next.
+func (g *generator) tick() {
+	ty, now := g.tally, g.p.s.Now()
+	if ty.stopped || g.l.Duration > 0 && now.Sub(ty.start) >= g.l.Duration {
+		ty.stopped = true
+		return
+	}
+	if !g.p.still(g.from) {
+		o, err := g.p.find(g.l.From)
+		g.from = o
+		if err != nil {
+			ty.notSent++
+			if ty.err == nil {
+				ty.err = err
+			}
+		}
+	}
+	if g.from.ip != "" {
+		ty.inFlight++
+		g.p.exchange(g.from, &g.t, g.timeout, true, g.done)
+	}
+	g.sent++
+	var next time.Duration
+	if g.l.Arrivals == Poisson {
+		next = time.Duration(g.p.s.Rand().ExpFloat64() / g.l.Rate * float64(time.Second))
+	} else {
+		// From the start, not from the last tick, so rounding never drifts.
+		next = ty.start.Add(time.Duration(float64(g.sent) / g.l.Rate * float64(time.Second))).Sub(now)
+	}
+	g.p.s.Background(next, "load", g.next)
+}
+
+func (g *generator) record(r Response) {
+	g.tally.add(&r, g.l.GroupBy)
+	if g.l.OnResponse != nil {
+		g.l.OnResponse(r)
+	}
+}
+
+// Counts are how many requests ended each way.
+type Counts struct {
+	Answered, Refused, TimedOut, Reset, Unresolved int
+	// ServerErrors counts answers with a 5xx status; they are also among
+	// Answered.
+	ServerErrors int
+}
+
+// Total is the number of requests counted.
+func (c Counts) Total() int { return c.Answered + c.Refused + c.TimedOut + c.Reset + c.Unresolved }
+
+// Failed is the number of requests that did not get a successful answer:
+// every outcome but Answered, plus answers with a 5xx status.
+func (c Counts) Failed() int { return c.Total() - c.Answered + c.ServerErrors }
+
+func (c *Counts) add(r *Response) {
+	switch r.Outcome {
+	case Answered:
+		c.Answered++
+		if r.Status >= 500 {
+			c.ServerErrors++
+		}
+	case Refused:
+		c.Refused++
+	case TimedOut:
+		c.TimedOut++
+	case Reset:
+		c.Reset++
+	case Unresolved:
+		c.Unresolved++
+	}
+}
+
+// Count is the counts of one pod or one group.
+type Count struct {
+	Name string
+	Counts
+}
+
+// Interval is one step of a load's series: the requests sent in
+// [Start, Start+width), however and whenever they ended.
+type Interval struct {
+	Start cluster.Time
+	Counts
+	// Groups are the counts per group (see Load.GroupBy) of the requests
+	// that reached a pod, sorted by name.
+	Groups []Count
+}
+
+// Tally is a load's results, filled in as the simulation runs.
+type Tally struct {
+	// GroupBy is the label the load groups answers by; empty means image.
+	GroupBy  string
+	start    cluster.Time
+	interval time.Duration
+	total    Counts
+	byPod    map[string]*Counts
+	byGroup  map[string]*Counts
+	series   []step
+	notSent  int
+	err      error
+	inFlight int
+	stopped  bool
+}
+
+type step struct {
+	counts Counts
+	groups map[string]*Counts
+}
+
+func (t *Tally) add(r *Response, groupBy string) {
+	t.inFlight--
+	t.total.add(r)
+	i := int(r.Sent.Sub(t.start) / t.interval)
+	for len(t.series) <= i {
+		t.series = append(t.series, step{groups: map[string]*Counts{}})
+	}
+	st := &t.series[i]
+	st.counts.add(r)
+	if r.Pod == "" || r.Labels == nil && r.Image == "" {
+		return // no pod was reached: nothing to say which version
+	}
+	bump(t.byPod, r.Pod, r)
+	g := r.Image
+	if groupBy != "" {
+		g = r.Labels[groupBy]
+	}
+	bump(t.byGroup, g, r)
+	bump(st.groups, g, r)
+}
+
+func bump(m map[string]*Counts, k string, r *Response) {
+	c := m[k]
+	if c == nil {
+		c = &Counts{}
+		m[k] = c
+	}
+	c.add(r)
+}
+
+// Total returns the counts of every request that has ended.
+func (t *Tally) Total() Counts { return t.total }
+
+// InFlight returns how many requests have started and not yet ended.
+func (t *Tally) InFlight() int { return t.inFlight }
+
+// NotSent returns how many requests could not start because the client
+// was gone (a pod deleted mid-load, say); Err says why the first did not.
+func (t *Tally) NotSent() int { return t.notSent }
+
+// Err returns why the first request that could not start did not, or nil.
+func (t *Tally) Err() error { return t.err }
+
+// Stop ends the load: no request starts after this, and those in flight
+// still end and are counted.
+func (t *Tally) Stop() { t.stopped = true }
+
+// Done reports whether the load has stopped sending and every request it
+// sent has ended.
+func (t *Tally) Done() bool { return t.stopped && t.inFlight == 0 }
+
+// Pods returns the counts per pod that was reached, sorted by name.
+func (t *Tally) Pods() []Count { return sorted(t.byPod) }
+
+// Groups returns the counts per group (see Load.GroupBy) of the requests
+// that reached a pod, sorted by name.
+func (t *Tally) Groups() []Count { return sorted(t.byGroup) }
+
+// Series returns the counts per interval of sending time, from the load's
+// start, one entry per interval up to the last request that ended.
+func (t *Tally) Series() []Interval {
+	out := make([]Interval, len(t.series))
+	for i, st := range t.series {
+		out[i] = Interval{Start: t.start.Add(time.Duration(i) * t.interval), Counts: st.counts, Groups: sorted(st.groups)}
+	}
+	return out
+}
+
+func sorted(m map[string]*Counts) []Count {
+	out := make([]Count, 0, len(m))
+	for k, c := range m {
+		out = append(out, Count{Name: k, Counts: *c})
+	}
+	slices.SortFunc(out, func(a, b Count) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// WriteTable prints the series as a table, one row per interval: the time
+// since the load started, the outcomes, and each group's share of the
+// answers, for example
+//
+//	TIME  SENT  OK   REFUSED  TIMEOUT  RESET  NOHOST  5XX  blue  green
+//	0s    100   100  0        0        0      0       0    100%  0%
+func (t *Tally) WriteTable(w io.Writer) error {
+	groups := t.Groups()
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprint(tw, "TIME\tSENT\tOK\tREFUSED\tTIMEOUT\tRESET\tNOHOST\t5XX")
+	for _, g := range groups {
+		name := g.Name
+		if name == "" {
+			name = "<none>"
+		}
+		fmt.Fprint(tw, "\t"+name)
+	}
+	fmt.Fprintln(tw)
+	for i, in := range t.Series() {
+		c := in.Counts
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d", time.Duration(i)*t.interval, c.Total(),
+			c.Answered-c.ServerErrors, c.Refused, c.TimedOut, c.Reset, c.Unresolved, c.ServerErrors)
+		for _, g := range groups {
+			n := 0
+			for _, x := range in.Groups {
+				if x.Name == g.Name {
+					n = x.Answered
+				}
+			}
+			fmt.Fprintf(tw, "\t%s", percent(n, c.Answered))
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
+
+func percent(n, of int) string {
+	if of == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d%%", int(math.Round(100*float64(n)/float64(of))))
+}

@@ -1,0 +1,317 @@
+package proxy
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/selector"
+)
+
+// DefaultTimeout is how long a client waits for an answer unless told
+// otherwise: the lab's wget --timeout 5.
+const DefaultTimeout = 5 * time.Second
+
+// Request is one HTTP GET.
+type Request struct {
+	// From is where the request starts.
+	From Client
+	// URL is what to fetch, as wget takes it: "testweb", "http://web:8080/",
+	// "web.other.svc.cluster.local/path", "10.96.0.10". The scheme may be
+	// http or https (the default port follows it) or absent (http).
+	URL string
+	// Timeout is how long the client waits; 0 means DefaultTimeout.
+	Timeout time.Duration
+}
+
+// Response is how one request ended.
+type Response struct {
+	Outcome Outcome
+	// Status and Body are the app's answer; Status is 0 unless Answered.
+	Status int
+	Body   string
+	// Pod is the pod that answered or was chosen, "namespace/name"; Labels
+	// are its labels when the request arrived (shared with other records:
+	// do not modify them) and Image the image of the container that
+	// answered.
+	Pod    string
+	Labels selector.Set
+	Image  string
+	// Addr is the address the name resolved to, Service the Service whose
+	// rule matched ("namespace/name", empty for a direct connection), and
+	// IP and Port where the connection was finally sent.
+	Addr    string
+	Service string
+	IP      string
+	Port    int32
+	// Sent and Done are when the request started and ended, in virtual time.
+	Sent, Done cluster.Time
+	// Err says why the name did not resolve, for Unresolved.
+	Err string
+}
+
+// Latency is how long the request took.
+func (r Response) Latency() time.Duration { return r.Done.Sub(r.Sent) }
+
+// String sums the response up on one line, for example
+// "200 from default/web-7d4b9 (10.244.1.3:80)" or
+// "connection refused (default/testweb)".
+func (r Response) String() string {
+	switch r.Outcome {
+	case Answered:
+		return fmt.Sprintf("%d from %s (%s:%d)", r.Status, r.Pod, r.IP, r.Port)
+	case Unresolved:
+		return "no such host: " + r.Err
+	}
+	via := r.Service
+	if via == "" {
+		via = r.IP + ":" + strconv.Itoa(int(r.Port))
+	}
+	return r.Outcome.String() + " (" + via + ")"
+}
+
+// ErrInvalidURL is returned for a request whose URL is not one.
+var ErrInvalidURL = errors.New("proxy: invalid URL")
+
+// ErrInvalidTimeout is returned for a negative timeout.
+var ErrInvalidTimeout = errors.New("proxy: timeout must not be negative")
+
+// target is a parsed URL.
+type target struct {
+	host string
+	port int32
+	path string
+	ip   bool // host is an address, no lookup needed
+}
+
+func parseURL(u string) (target, error) {
+	bad := func(why string) (target, error) {
+		return target{}, fmt.Errorf("%w: %q: %s", ErrInvalidURL, u, why)
+	}
+	rest, port := u, int32(80)
+	if i := strings.Index(rest, "://"); i >= 0 {
+		switch strings.ToLower(rest[:i]) {
+		case "http":
+		case "https":
+			port = 443
+		default:
+			return bad("the scheme must be http or https")
+		}
+		rest = rest[i+3:]
+	}
+	t := target{path: "/"}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		t.path = rest[i:]
+		if t.path[0] != '/' {
+			t.path = "/" + t.path
+		}
+		rest = rest[:i]
+	}
+	if strings.HasPrefix(rest, "[") {
+		return bad("IPv6 addresses are not simulated")
+	}
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		n, err := strconv.Atoi(rest[i+1:])
+		if err != nil || n < 1 || n > 65535 {
+			return bad("the port must be a number between 1 and 65535")
+		}
+		port, rest = int32(n), rest[:i]
+	}
+	if rest == "" {
+		return bad("no host")
+	}
+	if strings.ContainsAny(rest, " \t\r\n@") {
+		return bad("the host contains a character hosts cannot have")
+	}
+	t.host, t.port = rest, port
+	if a, err := netip.ParseAddr(rest); err == nil {
+		if !a.Is4() {
+			return bad("IPv6 addresses are not simulated")
+		}
+		t.ip = true
+	}
+	return t, nil
+}
+
+// Send starts req at the current virtual time and calls done from the loop
+// when it ends: at once for a refusal, after the app's latency for an
+// answer, after the timeout if nothing answers. A request whose URL,
+// timeout or client is wrong is not sent: Send returns the error, and
+// nothing changes.
+func (p *Proxies) Send(req Request, done func(Response)) error {
+	t, err := parseURL(req.URL)
+	if err != nil {
+		return err
+	}
+	timeout, err := timeoutOf(req.Timeout)
+	if err != nil {
+		return err
+	}
+	o, err := p.find(req.From)
+	if err != nil {
+		return err
+	}
+	p.exchange(o, &t, timeout, false, done)
+	return nil
+}
+
+// Do sends req and runs the simulation until it ends, as a client that
+// waits for its answer: virtual time moves on meanwhile, and whatever else
+// is scheduled in that time happens.
+func (p *Proxies) Do(req Request) (Response, error) {
+	var resp Response
+	got := false
+	if err := p.Send(req, func(r Response) { resp, got = r, true }); err != nil {
+		return Response{}, err
+	}
+	for !got && p.s.Step() {
+	}
+	return resp, nil
+}
+
+func timeoutOf(d time.Duration) (time.Duration, error) {
+	switch {
+	case d < 0:
+		return 0, fmt.Errorf("%w: %s", ErrInvalidTimeout, d)
+	case d == 0:
+		return DefaultTimeout, nil
+	}
+	return d, nil
+}
+
+// exchange runs one request from o to t now and schedules its end. Its
+// events are background work when idle is set (a load generator's), so
+// that Settle does not wait for a load that never ends.
+func (p *Proxies) exchange(o origin, t *target, timeout time.Duration, idle bool, done func(Response)) {
+	c := p.call()
+	now := p.s.Now()
+	c.resp = Response{Sent: now, Addr: t.host}
+	c.idle, c.done, c.timeout = idle, done, timeout
+	if !t.ip {
+		addr, why := p.resolve(o, t.host)
+		if why != "" {
+			c.resp.Outcome, c.resp.Err = Unresolved, why
+			c.end(0)
+			return
+		}
+		c.resp.Addr = addr
+	}
+	res, rec, ci, rt := p.connect(o.node, o.ip, c.resp.Addr, t.port)
+	r := &c.resp
+	r.Outcome, r.Service, r.IP, r.Port, r.Pod = res.Outcome, res.Service, res.IP, res.Port, res.Pod
+	switch res.Outcome {
+	case Refused:
+		c.end(0)
+		return
+	case TimedOut:
+		c.end(timeout)
+		return
+	}
+	ctr := &rec.containers[ci]
+	c.in = Incoming{Pod: rec.info, Container: ctr.Name, Image: ctr.Image,
+		Host: t.host, Port: res.Port, Path: t.path, Client: o.ip, Now: now, Rand: p.s.Rand(), rec: rec}
+	serve := rec.apps[ci].Serve
+	if serve == nil {
+		serve = defaultApp.Serve
+	}
+	reply := serve(&c.in)
+	c.in = Incoming{}
+	r.Labels, r.Image = rec.info.Labels, ctr.Image
+	if reply.Latency >= timeout {
+		r.Outcome = TimedOut
+		c.end(timeout)
+		return
+	}
+	r.Status, r.Body = reply.Status, reply.Body
+	if r.Status == 0 {
+		r.Status = 200
+	}
+	// The answer arrives only if the process that accepted the connection
+	// is still there to send it: check again when it is due.
+	c.uid, c.started, c.latency, c.checkAtEnd = rt.UID, rt.Started, reply.Latency, true
+	c.end(reply.Latency)
+}
+
+// call is one request in flight. Calls are recycled, with the event
+// function bound once, so that a load of a million requests does not
+// allocate for each.
+type call struct {
+	p       *Proxies
+	resp    Response
+	in      Incoming
+	idle    bool
+	done    func(Response)
+	timeout time.Duration
+	// checkAtEnd asks, when the answer is due, whether the process that
+	// accepted the connection (uid, started) is still there.
+	checkAtEnd bool
+	uid        string
+	started    cluster.Time
+	latency    time.Duration
+	fire       func()
+}
+
+func (p *Proxies) call() *call {
+	if n := len(p.free); n > 0 {
+		c := p.free[n-1]
+		p.free = p.free[:n-1]
+		return c
+	}
+	c := &call{p: p}
+	c.fire = c.finish
+	return c
+}
+
+// end schedules the response d after it was sent.
+func (c *call) end(d time.Duration) {
+	c.resp.Done = c.resp.Sent.Add(d)
+	if c.idle {
+		c.p.s.Background(d, "client", c.fire)
+	} else {
+		c.p.s.After(d, "client", c.fire)
+	}
+}
+
+func (c *call) finish() {
+	if c.checkAtEnd {
+		c.checkAtEnd = false
+		cur, ok := c.p.s.RuntimeByUID(c.uid)
+		r := &c.resp
+		switch {
+		case ok && !cur.NodeUp:
+			// The answer is lost with the node: the client waits it out.
+			r.Outcome, r.Status, r.Body = TimedOut, 0, ""
+			c.end(c.timeout)
+			return
+		case !ok || cur.Started != c.started || !cur.Running:
+			r.Outcome, r.Status, r.Body = Reset, 0, ""
+		}
+	}
+	done, resp := c.done, c.resp
+	c.done, c.resp = nil, Response{}
+	c.p.free = append(c.p.free, c)
+	done(resp)
+}
+
+// resolve turns a name into an address as the client's resolver would,
+// or says why it cannot.
+func (p *Proxies) resolve(o origin, name string) (string, string) {
+	switch {
+	case o.namespace == "":
+		return "", "lookup " + name + ": the cluster DNS serves pods only; use an address"
+	case p.opts.DNS == nil:
+		return "", "lookup " + name + ": no cluster DNS is running"
+	}
+	ans, err := p.opts.DNS.Lookup(o.namespace, name)
+	if err != nil {
+		return "", err.Error()
+	}
+	if len(ans.IPs) == 0 {
+		return "", "lookup " + name + ": no address"
+	}
+	return ans.IPs[0], ""
+}
