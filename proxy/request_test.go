@@ -371,3 +371,51 @@ func TestLoadBalancerHealthChecks(t *testing.T) {
 		assert.Equal(t, want, r.Outcome, "NodePort on %s", n.Name)
 	}
 }
+
+func TestExternalNameAndPodIPClients(t *testing.T) {
+	s, k, p := world(t, cluster.Config{Seed: 1})
+	_, err := k.Run("web", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+	require.NoError(t, err)
+	service(t, k, "web", selector.Set{"app": "web"}, 80, 0)
+	for name, target := range map[string]string{"alias": "web.default.svc.cluster.local", "far": "example.com"} {
+		_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: name},
+			Spec: cluster.ServiceSpec{Type: cluster.ServiceTypeExternalName, ExternalName: target}})
+		require.NoError(t, err)
+	}
+	_, err = k.Run("c", cluster.RunOptions{Image: "busybox"})
+	require.NoError(t, err)
+	clustertest.Settle(t, s)
+	client := proxy.FromPodIP(podsOf(t, s, "run=c")[0].Status.PodIP)
+
+	r := get(t, p, client, "alias")
+	assert.Equal(t, proxy.Answered, r.Outcome, "a CNAME to an in-cluster name is followed")
+	assert.Equal(t, "default/web", r.Service)
+	r = get(t, p, client, "far")
+	assert.Equal(t, proxy.Unresolved, r.Outcome, "no upstream DNS in the simulation")
+	assert.Contains(t, r.Err, "example.com")
+}
+
+// TestNewConnectionsDuringTermination: once SIGTERM has arrived, an app
+// that drains finishes old requests but refuses new connections, and one
+// that ignores SIGTERM keeps answering until it is killed.
+func TestNewConnectionsDuringTermination(t *testing.T) {
+	for _, tc := range []struct {
+		on   cluster.SigtermBehavior
+		want proxy.Outcome
+	}{{cluster.SigtermDrain, proxy.Refused}, {cluster.SigtermIgnore, proxy.Answered}} {
+		t.Run(string(tc.on), func(t *testing.T) {
+			s, k, p := world(t, cluster.Config{Seed: 1})
+			_, err := k.Apply(&cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: "web"},
+				Spec: cluster.PodSpec{OnSIGTERM: tc.on, DrainSeconds: 20, Containers: []cluster.Container{{Name: "web", Image: "nginx"}}}})
+			require.NoError(t, err)
+			clustertest.Settle(t, s)
+			ip := podsOf(t, s, "")[0].Status.PodIP
+			require.NoError(t, k.Delete(cluster.KindPod, "web", cluster.DeleteOptions{}))
+			s.RunFor(time.Second)
+			r := get(t, p, proxy.FromNode("node-2"), ip)
+			assert.Equal(t, tc.want, r.Outcome)
+			s.RunFor(40 * time.Second)
+			assert.Equal(t, proxy.TimedOut, get(t, p, proxy.FromNode("node-2"), ip).Outcome, "gone after the grace period")
+		})
+	}
+}
