@@ -234,6 +234,13 @@ func (s *Sim) markNodeLost(n *nodeState) {
 	}
 }
 
+// NodeReachable reports whether the named node exists and is up: not
+// taken down by [Sim.NodeDown], or brought back since.
+func (s *Sim) NodeReachable(name string) bool {
+	n := s.node(name)
+	return n != nil && n.up
+}
+
 // NodeUp brings a node back: its kubelet reports Ready again, catches up on
 // what happened to its pods while it was away, and resumes probing.
 func (s *Sim) NodeUp(name string) error {
