@@ -10,9 +10,12 @@ import (
 // Config configures every part; the zero Config is a three-node cluster
 // with Kubernetes' defaults, seeded with 0.
 type Config struct {
+	// Config is the cluster's: seed, nodes, timing, address ranges.
 	cluster.Config
+	// Endpoints configures the endpoints controller.
 	Endpoints endpoints.Options
-	DNS       dns.Options
+	// DNS configures the cluster DNS.
+	DNS dns.Options
 	// Proxy configures kube-proxy; its DNS field is set by New.
 	Proxy proxy.Options
 }

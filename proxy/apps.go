@@ -21,6 +21,7 @@ type App struct {
 	// container's declared containerPorts.
 	Ports []int32
 	// Serve answers one request. Nil answers 200 with the pod's name.
+	// The Incoming is valid only during the call.
 	Serve func(in *Incoming) Reply
 }
 
@@ -35,7 +36,9 @@ type Incoming struct {
 	Host string
 	Port int32
 	Path string
-	// Client is the client's address as the pod sees it.
+	// Client is the client's address as the pod sees it: the client's
+	// own, or the node's where kube-proxy masqueraded the connection (a
+	// NodePort or load balancer under the Cluster policy).
 	Client string
 	// Now is the virtual time the request arrived.
 	Now cluster.Time
@@ -48,6 +51,8 @@ type Incoming struct {
 
 // PodInfo describes the pod an app runs in.
 type PodInfo struct {
+	// Namespace and Name name the pod; IP is its address and Node the
+	// node it runs on.
 	Namespace, Name, IP, Node string
 	// Labels are the pod's labels when the request arrived. They are
 	// shared with other requests' records: do not modify them.
@@ -60,9 +65,10 @@ type Reply struct {
 	Status int
 	// Body is the response body.
 	Body string
-	// Latency is how long the app takes to answer. The connection stays
-	// open meanwhile: if the pod's process dies first the client sees a
-	// reset, and if it exceeds the client's timeout the client gives up.
+	// Latency is how long the app takes to answer (negative counts as 0).
+	// The connection stays open meanwhile: if the pod's process dies first
+	// the client sees a reset, and if it exceeds the client's timeout the
+	// client gives up.
 	Latency time.Duration
 }
 
@@ -127,8 +133,8 @@ func builtins() map[string]*App {
 	}
 }
 
-// defaultApp answers for images nobody registered.
-var defaultApp = &App{Serve: func(in *Incoming) Reply {
+// nameServe answers with the pod's name, for images nobody registered.
+func nameServe(in *Incoming) Reply {
 	if in.rec == nil {
 		return Reply{Body: in.Pod.Name + "\n", Latency: builtinLatency}
 	}
@@ -136,7 +142,7 @@ var defaultApp = &App{Serve: func(in *Incoming) Reply {
 		in.rec.nameLine = in.Pod.Name + "\n"
 	}
 	return Reply{Body: in.rec.nameLine, Latency: builtinLatency}
-}}
+}
 
 // Apps maps container images to the apps they run. A lookup tries the
 // image as written ("myapp:v2"), then without its tag ("myapp"); a
@@ -147,13 +153,14 @@ var defaultApp = &App{Serve: func(in *Incoming) Reply {
 // image answers 200 with the pod's name on its declared container ports.
 type Apps struct {
 	byImage map[string]*App
-	gen     int // bumped by every registration, so pods re-resolve
+	def     *App // for images nobody registered
+	gen     int  // bumped by every registration, so pods re-resolve
 }
 
-func newApps() *Apps { return &Apps{byImage: builtins()} }
+func newApps() *Apps { return &Apps{byImage: builtins(), def: &App{Serve: nameServe}} }
 
 // ErrInvalidImage is returned when registering an app under an image
-// reference that is not one.
+// reference that is not one, or with a port outside 1-65535.
 var ErrInvalidImage = errors.New("proxy: invalid image reference")
 
 // Register makes app the one that runs in containers of image, from the
@@ -178,11 +185,12 @@ func (a *Apps) Register(image string, app App) error {
 	return nil
 }
 
-// For returns the app that runs in a container of image.
+// For returns the app that runs in a container of image. It belongs to
+// the registry: change it through Register, not in place.
 func (a *Apps) For(image string) *App {
 	key, ok := normalizeImage(image)
 	if !ok {
-		return defaultApp
+		return a.def
 	}
 	if app, ok := a.byImage[key]; ok {
 		return app
@@ -192,7 +200,7 @@ func (a *Apps) For(image string) *App {
 			return app
 		}
 	}
-	return defaultApp
+	return a.def
 }
 
 // normalizeImage strips what does not change which image is meant: a

@@ -119,6 +119,9 @@ func (p *Proxies) find(c Client) (origin, error) {
 		if n == nil {
 			return origin{}, fmt.Errorf("%w: %w: nodes %q not found", ErrNoClient, cluster.ErrNotFound, c.name)
 		}
+		if !p.s.NodeReachable(n.name) {
+			return origin{}, fmt.Errorf("%w: node %s is down", ErrNoClient, n.name)
+		}
 		return origin{node: n.name, ip: n.ip}, nil
 	case outsideClient:
 		if _, err := netip.ParseAddr(c.ip); err != nil {

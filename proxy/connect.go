@@ -65,82 +65,108 @@ type Result struct {
 }
 
 // Connect opens a TCP connection from a client on node fromNode (with
-// address clientIP), or from outside the cluster if fromNode is "", to
+// address clientIP: the node's own address for a process on the node, a
+// pod's for a pod), or from outside the cluster if fromNode is "", to
 // dstIP:dstPort at the current virtual time, as the kube-proxy rules of the
 // node the packets reach say: a Service's cluster IP, a node's IP and a
 // NodePort, a load balancer's or external IP, or a pod's own IP. It ends
 // Answered, Refused or TimedOut, and changes nothing but the picks' state
 // (round robin, affinity).
 func (p *Proxies) Connect(fromNode, clientIP, dstIP string, dstPort int32) Result {
-	r, _, _, _ := p.connect(fromNode, clientIP, dstIP, dstPort)
-	return r
+	return p.connect(fromNode, clientIP, dstIP, dstPort).Result
 }
 
-// connect is Connect that also returns, for an answered connection, the
-// pod it reached, which of its containers listens, and the pod's runtime.
-func (p *Proxies) connect(fromNode, clientIP, dstIP string, dstPort int32) (Result, *podRec, int, cluster.PodRuntime) {
+// conn is a connection as the data plane resolved it: the Result, and for
+// one that reached a pod, the pod, which of its containers listens (-1 if
+// none), the pod's runtime, and the source address the pod sees.
+type conn struct {
+	Result
+	rec *podRec
+	ctr int
+	rt  cluster.PodRuntime
+	src string
+}
+
+func (p *Proxies) connect(fromNode, clientIP, dstIP string, dstPort int32) conn {
+	c := conn{Result: Result{IP: dstIP, Port: dstPort}, ctr: -1, src: clientIP}
 	outside := fromNode == ""
+	var client *Node
+	if !outside {
+		if client = p.byName[fromNode]; client == nil || !p.s.NodeReachable(client.name) {
+			c.Outcome = TimedOut // no such node, or one that sends nothing
+			return c
+		}
+	}
+	host := client != nil && clientIP == client.ip
 	d := dest{dstIP, dstPort, cluster.ProtocolTCP}
-	// The rules that apply are those of the node the packet is on: the
-	// client's own; for a node's address, that node; for a load balancer's
-	// address reached from outside, the node the cloud sends it to.
-	var n *Node
+	// The rules that apply are those of the node the packets are on: the
+	// client's own, unless they are addressed to another node (from that
+	// node's point of view, traffic from elsewhere), or come from outside
+	// through a load balancer, which picks a node.
 	toNode := p.byIP[dstIP]
+	n, arrived := client, outside
 	switch {
-	case toNode != nil:
-		n = toNode
+	case toNode != nil && (outside || host && toNode != client):
+		n, arrived = toNode, true
 	case outside:
 		n = p.entryNode(d)
-	default:
-		n = p.byName[fromNode]
+	}
+	if n != nil && !p.s.NodeReachable(n.name) {
+		c.Outcome = TimedOut // the packets go to a node that is down
+		return c
 	}
 	if n != nil {
 		if r := n.rules[d]; r != nil && (!outside || r.external) {
-			res := Result{Service: r.service}
-			e, ok := r.backends.PickFor(clientIP, p.s.Now().Duration(), p.s.Rand())
+			c.Service = r.service
+			b := r.backends
+			// kube-proxy sends pod and host traffic for a Local Service's
+			// node port or load balancer to every endpoint, not only local
+			// ones; only traffic from elsewhere is held to the node.
+			short := r.external && r.local && !arrived
+			if short {
+				b = r.cluster
+			}
+			if r.external && (!r.local || short) {
+				c.src = n.ip // masqueraded: the pod sees the node's address
+			}
+			e, ok := b.PickFor(clientIP, p.s.Now().Duration(), p.s.Rand())
 			switch {
 			case ok:
-				res.IP, res.Port, res.Pod = e.IP, e.Port, e.Pod
-				o, rec, c, rt := p.reach(e.IP, e.Port)
-				res.Outcome = o
-				return res, rec, c, rt
+				c.IP, c.Port, c.Pod = e.IP, e.Port, e.Pod
+				p.reach(&c)
 			case r.reject:
-				res.Outcome = Refused
+				c.Outcome = Refused
 			default:
-				res.Outcome = TimedOut
+				c.Outcome = TimedOut
 			}
-			return res, nil, -1, cluster.PodRuntime{}
+			return c
 		}
 	}
-	res := Result{IP: dstIP, Port: dstPort}
 	switch {
 	case toNode != nil:
-		// A node's address on a port no rule claims: nothing listens.
-		res.Outcome = Refused
+		c.Outcome = Refused // a node's address on a port no rule claims
 	case outside:
-		// Cluster and pod addresses are not routed outside the cluster.
-		res.Outcome = TimedOut
+		c.Outcome = TimedOut // cluster and pod addresses are not routed outside
 	default:
-		o, rec, c, rt := p.reach(dstIP, dstPort)
-		res.Outcome = o
-		if rec != nil {
-			res.Pod = rec.key
-		}
-		return res, rec, c, rt
+		p.reach(&c)
 	}
-	return res, nil, -1, cluster.PodRuntime{}
+	return c
 }
 
 // entryNode is the node a cloud load balancer sends an outside connection
-// for d to: any node with a rule for it, except that under a Local policy
-// its health checks pass only on nodes with a local endpoint (and, if none
-// pass, it tries them all). It draws from the seeded source only when
+// for d to: any node that is up and has a rule for it, except that under a
+// Local policy its health checks pass only on nodes with a local endpoint
+// (and, if none pass, it tries them all). It draws from the seeded source only when
 // there is a choice.
 func (p *Proxies) entryNode(d dest) *Node {
+	eligible := func(n *Node, healthyOnly bool) bool {
+		r := n.rules[d]
+		return r != nil && r.external && p.s.NodeReachable(n.name) && (!healthyOnly || !r.local || r.backends.Len() > 0)
+	}
 	count := func(healthyOnly bool) int {
 		c := 0
 		for _, n := range p.nodes {
-			if r := n.rules[d]; r != nil && r.external && (!healthyOnly || !r.local || r.backends.Len() > 0) {
+			if eligible(n, healthyOnly) {
 				c++
 			}
 		}
@@ -159,7 +185,7 @@ func (p *Proxies) entryNode(d dest) *Node {
 		k = p.s.Rand().IntN(c)
 	}
 	for _, n := range p.nodes {
-		if r := n.rules[d]; r != nil && r.external && (!healthyOnly || !r.local || r.backends.Len() > 0) {
+		if eligible(n, healthyOnly) {
 			if k == 0 {
 				return n
 			}
@@ -169,25 +195,30 @@ func (p *Proxies) entryNode(d dest) *Node {
 	return nil
 }
 
-// reach decides what a connection delivered to a pod address meets: the
+// reach decides what a connection delivered to c.IP:c.Port meets: the
 // pod's app answers if it accepts connections on that port; the pod's
 // kernel refuses it if the app stopped listening or never listened there;
-// nothing answers if the pod or its node is gone.
-func (p *Proxies) reach(ip string, port int32) (Outcome, *podRec, int, cluster.PodRuntime) {
-	rec := p.pods[ip]
+// nothing answers if the pod or its node is gone. A pod found there is
+// named in c, even if a stale rule meant another.
+func (p *Proxies) reach(c *conn) {
+	rec := p.pods[c.IP]
 	if rec == nil {
-		return TimedOut, nil, -1, cluster.PodRuntime{}
+		c.Outcome = TimedOut
+		return
 	}
 	rt, ok := p.s.RuntimeByUID(rec.uid)
-	switch {
-	case !ok || rt.IP != ip || !rt.NodeUp:
-		return TimedOut, nil, -1, cluster.PodRuntime{}
-	case !rt.Accepting:
-		return Refused, rec, -1, rt
+	if !ok || rt.IP != c.IP || !rt.NodeUp {
+		c.Outcome = TimedOut
+		return
 	}
-	c := rec.listener(p.apps, port)
-	if c < 0 {
-		return Refused, rec, -1, rt
+	c.rec, c.rt, c.Pod = rec, rt, rec.key
+	if !rt.Accepting {
+		c.Outcome = Refused
+		return
 	}
-	return Answered, rec, c, rt
+	if c.ctr = rec.listener(p.apps, c.Port); c.ctr < 0 {
+		c.Outcome = Refused
+		return
+	}
+	c.Outcome = Answered
 }

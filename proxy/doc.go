@@ -52,7 +52,9 @@
 //     whose node is down, a cluster or pod address tried from outside, or
 //     an app slower than the client's patience.
 //   - Reset: the app accepted the connection but its process died before
-//     answering: it exited on SIGTERM, crashed, or was killed.
+//     answering: it exited on SIGTERM, crashed, or was killed. (A restart
+//     of any container of the pod counts, even a sidecar's: svcsim does
+//     not track which process holds a connection.)
 //   - Unresolved: the name did not resolve: no such Service (yet, in the
 //     DNS server's lagging view), a headless Service with no ready pod, or a
 //     cluster name asked from a node or from outside.

@@ -30,13 +30,15 @@ const (
 type Load struct {
 	// Request is what each request is: client, URL and timeout.
 	Request
-	// Rate is how many requests to start per second of virtual time.
+	// Rate is how many requests to start per second of virtual time,
+	// between MinRate and MaxRate.
 	Rate float64
 	// Arrivals is how they are spaced; Steady by default.
 	Arrivals Arrivals
 	// Duration is how long to keep sending; 0 means until [Tally.Stop].
 	Duration time.Duration
-	// Interval is the width of each step of the series; 0 means a second.
+	// Interval is the width of each step of the series; 0 means a second,
+	// and it may not be shorter than a millisecond.
 	Interval time.Duration
 	// GroupBy is the label whose value names the version that answered,
 	// such as "version" or "app"; empty groups by container image.
@@ -45,11 +47,19 @@ type Load struct {
 	OnResponse func(Response)
 }
 
+// The bounds of Load.Rate: one request in about eleven days, and a
+// billion a second.
+const (
+	MinRate = 1e-6
+	MaxRate = 1e9
+)
+
 // ErrInvalidLoad is returned for a load that cannot be run.
 var ErrInvalidLoad = errors.New("proxy: invalid load")
 
-// Generate starts l now. Its requests are background work: Settle does not
-// wait for them, so run the simulation with RunFor or RunUntil and read the
+// Generate starts l now: the first request goes at once, the next after
+// the first gap. Its requests are background work: Settle does not wait
+// for them, so run the simulation with RunFor or RunUntil and read the
 // returned tally as it fills. A load whose URL, timeout, client, rate or
 // grouping is wrong is not started, and nothing changes.
 func (p *Proxies) Generate(l Load) (*Tally, error) {
@@ -66,14 +76,14 @@ func (p *Proxies) Generate(l Load) (*Tally, error) {
 		return nil, err
 	}
 	switch {
-	case !(l.Rate > 0) || math.IsInf(l.Rate, 0) || l.Rate > 1e9:
-		return nil, fmt.Errorf("%w: rate %v must be a positive number of requests per second, at most 1e9", ErrInvalidLoad, l.Rate)
+	case !(l.Rate >= MinRate && l.Rate <= MaxRate):
+		return nil, fmt.Errorf("%w: rate %v must be between %v and %v requests per second", ErrInvalidLoad, l.Rate, MinRate, MaxRate)
 	case l.Arrivals > Poisson:
 		return nil, fmt.Errorf("%w: unknown arrivals %d", ErrInvalidLoad, l.Arrivals)
 	case l.Duration < 0:
 		return nil, fmt.Errorf("%w: duration %s must not be negative", ErrInvalidLoad, l.Duration)
-	case l.Interval < 0:
-		return nil, fmt.Errorf("%w: interval %s must not be negative", ErrInvalidLoad, l.Interval)
+	case l.Interval < 0 || l.Interval > 0 && l.Interval < time.Millisecond:
+		return nil, fmt.Errorf("%w: interval %s must be 0 (a second) or at least 1ms", ErrInvalidLoad, l.Interval)
 	case l.GroupBy != "" && !selector.IsValidKey(l.GroupBy):
 		return nil, fmt.Errorf("%w: group by %q: %s", ErrInvalidLoad, l.GroupBy, strings.Join(selector.KeyProblems(l.GroupBy), "; "))
 	}
@@ -102,11 +112,11 @@ type generator struct {
 	next func()
 }
 
-// tick starts one request and schedules the next.
+// tick starts one request and schedules the next, unless the next would
+// fall after the load's end.
 func (g *generator) tick() {
 	ty, now := g.tally, g.p.s.Now()
-	if ty.stopped || g.l.Duration > 0 && now.Sub(ty.start) >= g.l.Duration {
-		ty.stopped = true
+	if ty.stopped {
 		return
 	}
 	if !g.p.still(g.from) {
@@ -124,14 +134,22 @@ func (g *generator) tick() {
 		g.p.exchange(g.from, &g.t, g.timeout, true, g.done)
 	}
 	g.sent++
-	var next time.Duration
+	var at float64 // seconds since the start
 	if g.l.Arrivals == Poisson {
-		next = time.Duration(g.p.s.Rand().ExpFloat64() / g.l.Rate * float64(time.Second))
+		at = now.Sub(ty.start).Seconds() + g.p.s.Rand().ExpFloat64()/g.l.Rate
 	} else {
 		// From the start, not from the last tick, so rounding never drifts.
-		next = ty.start.Add(time.Duration(float64(g.sent) / g.l.Rate * float64(time.Second))).Sub(now)
+		at = float64(g.sent) / g.l.Rate
 	}
-	g.p.s.Background(next, "load", g.next)
+	ns := math.Round(at * float64(time.Second))
+	if g.l.Duration > 0 && ns >= float64(g.l.Duration) || ns >= math.MaxInt64/2 {
+		// The load is over, or its next request would fall beyond the
+		// end of virtual time.
+		ty.stopped = true
+		return
+	}
+	next := ty.start.Add(time.Duration(ns))
+	g.p.s.Background(next.Sub(now), "load", g.next)
 }
 
 func (g *generator) record(r Response) {
@@ -186,7 +204,7 @@ type Interval struct {
 	Start cluster.Time
 	Counts
 	// Groups are the counts per group (see Load.GroupBy) of the requests
-	// that reached a pod, sorted by name.
+	// sent to a pod that was still there, sorted by name.
 	Groups []Count
 }
 
@@ -216,19 +234,25 @@ func (t *Tally) add(r *Response, groupBy string) {
 	t.total.add(r)
 	i := int(r.Sent.Sub(t.start) / t.interval)
 	for len(t.series) <= i {
-		t.series = append(t.series, step{groups: map[string]*Counts{}})
+		t.series = append(t.series, step{})
 	}
 	st := &t.series[i]
 	st.counts.add(r)
-	if r.Pod == "" || r.Labels == nil && r.Image == "" {
-		return // no pod was reached: nothing to say which version
+	if r.Pod == "" {
+		return // no pod was chosen
 	}
 	bump(t.byPod, r.Pod, r)
+	if r.Labels == nil && r.Image == "" {
+		return // the pod was gone: nothing says which version it ran
+	}
 	g := r.Image
 	if groupBy != "" {
 		g = r.Labels[groupBy]
 	}
 	bump(t.byGroup, g, r)
+	if st.groups == nil {
+		st.groups = map[string]*Counts{}
+	}
 	bump(st.groups, g, r)
 }
 
@@ -262,15 +286,17 @@ func (t *Tally) Stop() { t.stopped = true }
 // sent has ended.
 func (t *Tally) Done() bool { return t.stopped && t.inFlight == 0 }
 
-// Pods returns the counts per pod that was reached, sorted by name.
+// Pods returns the counts per pod that connections were sent to, sorted
+// by name: those that answered, and those that refused or had gone.
 func (t *Tally) Pods() []Count { return sorted(t.byPod) }
 
 // Groups returns the counts per group (see Load.GroupBy) of the requests
-// that reached a pod, sorted by name.
+// sent to a pod that was still there, sorted by name.
 func (t *Tally) Groups() []Count { return sorted(t.byGroup) }
 
 // Series returns the counts per interval of sending time, from the load's
-// start, one entry per interval up to the last request that ended.
+// start: one entry per interval, up to the latest interval in which a
+// request that has ended was sent.
 func (t *Tally) Series() []Interval {
 	out := make([]Interval, len(t.series))
 	for i, st := range t.series {
@@ -289,8 +315,8 @@ func sorted(m map[string]*Counts) []Count {
 }
 
 // WriteTable prints the series as a table, one row per interval: the time
-// since the load started, the outcomes, and each group's share of the
-// answers, for example
+// since the load started, how many of the requests sent in it have ended
+// (SENT) and how, and each group's share of the answers, for example
 //
 //	TIME  SENT  OK   REFUSED  TIMEOUT  RESET  NOHOST  5XX  blue  green
 //	0s    100   100  0        0        0      0       0    100%  0%

@@ -56,6 +56,23 @@ func TestLoadSteadySeries(t *testing.T) {
 	assert.Equal(t, []string{"rxmllc/hostinfo"}, names(ty.Groups()), "grouped by image by default")
 }
 
+// A steady load sends exactly Rate x Duration requests, even when the
+// gaps are not whole nanoseconds.
+func TestSteadyLoadCount(t *testing.T) {
+	for _, c := range []struct {
+		rate float64
+		d    time.Duration
+		want int
+	}{{1.1, 60 * time.Second, 66}, {3, time.Second, 3}, {7, 10 * time.Second, 70}, {0.1, time.Second, 1}, {1000, 3 * time.Millisecond, 3}} {
+		s, p := webWorld(t, 1, 1)
+		ty, err := p.Generate(proxy.Load{Request: proxy.Request{From: proxy.FromPod("", "c"), URL: "web"}, Rate: c.rate, Duration: c.d})
+		require.NoError(t, err)
+		s.RunFor(c.d + time.Second)
+		require.True(t, ty.Done())
+		assert.Equal(t, c.want, ty.Total().Total(), "%v/s for %s", c.rate, c.d)
+	}
+}
+
 func TestLoadStopAndClientGone(t *testing.T) {
 	s, p := webWorld(t, 1, 1)
 	ty, err := p.Generate(proxy.Load{Request: proxy.Request{From: proxy.FromPod("", "c"), URL: "web"}, Rate: 100})

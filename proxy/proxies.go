@@ -96,6 +96,9 @@ type rule struct {
 	// external marks NodePort, load-balancer and external-IP rules, the
 	// only ones outside clients reach; local marks a Local policy.
 	external, local bool
+	// cluster is the chain of all endpoints, which a Local external rule
+	// still uses for traffic from pods and from the node itself.
+	cluster *Backends
 }
 
 // Node is kube-proxy on one node: its view of Services and EndpointSlices,
@@ -106,6 +109,7 @@ type Node struct {
 	services map[string]*cluster.Service
 	slices   map[string]map[string]*cluster.EndpointSlice // service key -> slice name -> slice
 	rules    map[dest]*rule
+	chains   map[chainKey]*Backends
 
 	lastSync  time.Duration
 	synced    bool
@@ -194,6 +198,7 @@ func (n *Node) sync() {
 	n.lastSync = n.p.s.Now().Duration()
 	n.syncs++
 	rules := map[dest]*rule{}
+	chains := map[chainKey]*Backends{}
 	keys := make([]string, 0, len(n.services))
 	for k := range n.services {
 		keys = append(keys, k)
@@ -220,37 +225,52 @@ func (n *Node) sync() {
 					affinity = time.Duration(*c.ClientIP.TimeoutSeconds) * time.Second
 				}
 			}
-			internal := &rule{service: k, reject: reject, local: internalLocal,
-				backends: NewBackends(Usable(eps, internalLocal, n.name), n.p.opts.Mode, affinity)}
+			// One chain per endpoint set, as iptables has a KUBE-SVC chain
+			// (all endpoints) and a KUBE-SVL chain (local ones) per port,
+			// shared by every address that leads to it.
+			chain := func(local bool) *Backends {
+				ck := chainKey{k, sp.Port, proto, local}
+				if b := chains[ck]; b != nil {
+					return b
+				}
+				b := NewBackends(Usable(eps, local, n.name), n.p.opts.Mode, affinity)
+				if o := n.chains[ck]; o != nil {
+					b.inherit(o)
+				}
+				chains[ck] = b
+				return b
+			}
+			internal := &rule{service: k, reject: reject, local: internalLocal, backends: chain(internalLocal)}
 			external := &rule{service: k, reject: reject, external: true, local: externalLocal,
-				backends: NewBackends(Usable(eps, externalLocal, n.name), n.p.opts.Mode, affinity)}
-			n.program(rules, dest{svc.Spec.ClusterIP, sp.Port, proto}, internal)
+				backends: chain(externalLocal), cluster: chain(false)}
+			rules[dest{svc.Spec.ClusterIP, sp.Port, proto}] = internal
 			if sp.NodePort != 0 {
 				for _, node := range n.p.nodes {
-					n.program(rules, dest{node.ip, sp.NodePort, proto}, external)
+					rules[dest{node.ip, sp.NodePort, proto}] = external
 				}
 			}
 			for _, ing := range svc.Status.LoadBalancer.Ingress {
 				if ing.IP != "" {
-					n.program(rules, dest{ing.IP, sp.Port, proto}, external)
+					rules[dest{ing.IP, sp.Port, proto}] = external
 				}
 			}
 			for _, ip := range svc.Spec.ExternalIPs {
-				n.program(rules, dest{ip, sp.Port, proto}, external)
+				rules[dest{ip, sp.Port, proto}] = external
 			}
 		}
 	}
-	n.rules = rules
+	n.rules, n.chains = rules, chains
 }
 
-// program sets the rule for d, keeping what the kernel keeps across a
-// sync: the round-robin position and the affinity records of endpoints
-// that are still there.
-func (n *Node) program(rules map[dest]*rule, d dest, r *rule) {
-	if old := n.rules[d]; old != nil {
-		r.backends.inherit(old.backends)
-	}
-	rules[d] = r
+// chainKey names a chain of endpoints: a Service port, all its endpoints
+// or only this node's. A sync carries each chain's state (round-robin
+// position, affinity records) over to its successor, as the kernel keeps
+// them across a rewrite of the rules.
+type chainKey struct {
+	service string
+	port    int32
+	proto   cluster.Protocol
+	local   bool
 }
 
 // endpoints returns a Service port's endpoints from the proxy's slices,

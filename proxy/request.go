@@ -30,14 +30,16 @@ type Request struct {
 
 // Response is how one request ended.
 type Response struct {
+	// Outcome is how the request ended.
 	Outcome Outcome
 	// Status and Body are the app's answer; Status is 0 unless Answered.
 	Status int
 	Body   string
-	// Pod is the pod that answered or was chosen, "namespace/name"; Labels
-	// are its labels when the request arrived (shared with other records:
-	// do not modify them) and Image the image of the container that
-	// answered.
+	// Pod is the pod that answered, or that the connection was sent to,
+	// "namespace/name". Labels are its labels when the request arrived
+	// (shared with other records: do not modify them) and Image the image
+	// of the container that answered (or of its first container, if none
+	// did); both are empty when the pod was already gone.
 	Pod    string
 	Labels selector.Set
 	Image  string
@@ -77,8 +79,12 @@ func (r Response) String() string {
 // ErrInvalidURL is returned for a request whose URL is not one.
 var ErrInvalidURL = errors.New("proxy: invalid URL")
 
-// ErrInvalidTimeout is returned for a negative timeout.
-var ErrInvalidTimeout = errors.New("proxy: timeout must not be negative")
+// MaxTimeout is the longest a client may be told to wait: a day.
+const MaxTimeout = 24 * time.Hour
+
+// ErrInvalidTimeout is returned for a timeout that is negative or longer
+// than MaxTimeout.
+var ErrInvalidTimeout = errors.New("proxy: invalid timeout")
 
 // target is a parsed URL.
 type target struct {
@@ -114,9 +120,10 @@ func parseURL(u string) (target, error) {
 	if strings.HasPrefix(rest, "[") {
 		return bad("IPv6 addresses are not simulated")
 	}
-	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
-		n, err := strconv.Atoi(rest[i+1:])
-		if err != nil || n < 1 || n > 65535 {
+	if i := strings.IndexByte(rest, ':'); i >= 0 {
+		digits := rest[i+1:]
+		n, err := strconv.Atoi(digits)
+		if err != nil || digits == "" || digits[0] < '0' || digits[0] > '9' || n < 1 || n > 65535 {
 			return bad("the port must be a number between 1 and 65535")
 		}
 		port, rest = int32(n), rest[:i]
@@ -175,8 +182,8 @@ func (p *Proxies) Do(req Request) (Response, error) {
 
 func timeoutOf(d time.Duration) (time.Duration, error) {
 	switch {
-	case d < 0:
-		return 0, fmt.Errorf("%w: %s", ErrInvalidTimeout, d)
+	case d < 0 || d > MaxTimeout:
+		return 0, fmt.Errorf("%w: %s must be between 0 and %s", ErrInvalidTimeout, d, MaxTimeout)
 	case d == 0:
 		return DefaultTimeout, nil
 	}
@@ -200,10 +207,16 @@ func (p *Proxies) exchange(o origin, t *target, timeout time.Duration, idle bool
 		}
 		c.resp.Addr = addr
 	}
-	res, rec, ci, rt := p.connect(o.node, o.ip, c.resp.Addr, t.port)
+	cn := p.connect(o.node, o.ip, c.resp.Addr, t.port)
 	r := &c.resp
-	r.Outcome, r.Service, r.IP, r.Port, r.Pod = res.Outcome, res.Service, res.IP, res.Port, res.Pod
-	switch res.Outcome {
+	r.Outcome, r.Service, r.IP, r.Port, r.Pod = cn.Outcome, cn.Service, cn.IP, cn.Port, cn.Pod
+	if rec := cn.rec; rec != nil {
+		r.Labels = rec.info.Labels
+		if len(rec.containers) > 0 {
+			r.Image = rec.containers[0].Image
+		}
+	}
+	switch cn.Outcome {
 	case Refused:
 		c.end(0)
 		return
@@ -211,17 +224,18 @@ func (p *Proxies) exchange(o origin, t *target, timeout time.Duration, idle bool
 		c.end(timeout)
 		return
 	}
-	ctr := &rec.containers[ci]
+	rec, ctr := cn.rec, &cn.rec.containers[cn.ctr]
+	r.Image = ctr.Image
 	c.in = Incoming{Pod: rec.info, Container: ctr.Name, Image: ctr.Image,
-		Host: t.host, Port: res.Port, Path: t.path, Client: o.ip, Now: now, Rand: p.s.Rand(), rec: rec}
-	serve := rec.apps[ci].Serve
+		Host: t.host, Port: cn.Port, Path: t.path, Client: cn.src, Now: now, Rand: p.s.Rand(), rec: rec}
+	serve := rec.apps[cn.ctr].Serve
 	if serve == nil {
-		serve = defaultApp.Serve
+		serve = nameServe
 	}
 	reply := serve(&c.in)
 	c.in = Incoming{}
-	r.Labels, r.Image = rec.info.Labels, ctr.Image
-	if reply.Latency >= timeout {
+	latency := max(reply.Latency, 0)
+	if latency >= timeout {
 		r.Outcome = TimedOut
 		c.end(timeout)
 		return
@@ -232,8 +246,8 @@ func (p *Proxies) exchange(o origin, t *target, timeout time.Duration, idle bool
 	}
 	// The answer arrives only if the process that accepted the connection
 	// is still there to send it: check again when it is due.
-	c.uid, c.started, c.latency, c.checkAtEnd = rt.UID, rt.Started, reply.Latency, true
-	c.end(reply.Latency)
+	c.uid, c.started, c.checkAtEnd = cn.rt.UID, cn.rt.Started, true
+	c.end(latency)
 }
 
 // call is one request in flight. Calls are recycled, with the event
@@ -251,7 +265,6 @@ type call struct {
 	checkAtEnd bool
 	uid        string
 	started    cluster.Time
-	latency    time.Duration
 	fire       func()
 }
 
@@ -269,10 +282,11 @@ func (p *Proxies) call() *call {
 // end schedules the response d after it was sent.
 func (c *call) end(d time.Duration) {
 	c.resp.Done = c.resp.Sent.Add(d)
+	in := c.resp.Done.Sub(c.p.s.Now())
 	if c.idle {
-		c.p.s.Background(d, "client", c.fire)
+		c.p.s.Background(in, "client", c.fire)
 	} else {
-		c.p.s.After(d, "client", c.fire)
+		c.p.s.After(in, "client", c.fire)
 	}
 }
 

@@ -125,6 +125,8 @@ func TestTargetPortNobodyListensOn(t *testing.T) {
 	r := get(t, p, proxy.FromPod("", "c"), "web")
 	assert.Equal(t, proxy.Refused, r.Outcome, "nginx listens on 80 whatever the pod declares")
 	assert.Equal(t, "default/web", r.Pod, "the endpoint was chosen; the pod's kernel refused")
+	assert.Equal(t, "web", r.Labels["app"])
+	assert.Equal(t, "nginx", r.Image)
 }
 
 func TestClientsFromNodesAndOutside(t *testing.T) {
@@ -296,6 +298,10 @@ func TestBadRequestsChangeNothing(t *testing.T) {
 		{"no host", proxy.Request{From: c, URL: "http://:80/"}, nil, proxy.ErrInvalidURL},
 		{"IPv6", proxy.Request{From: c, URL: "[::1]:80"}, nil, proxy.ErrInvalidURL},
 		{"space", proxy.Request{From: c, URL: "we b"}, nil, proxy.ErrInvalidURL},
+		{"signed port", proxy.Request{From: c, URL: "web:+80"}, nil, proxy.ErrInvalidURL},
+		{"two ports", proxy.Request{From: c, URL: "web:80:90"}, nil, proxy.ErrInvalidURL},
+		{"bare IPv6", proxy.Request{From: c, URL: "::1"}, nil, proxy.ErrInvalidURL},
+		{"timeout past a day", proxy.Request{From: c, URL: "web", Timeout: proxy.MaxTimeout + 1}, nil, proxy.ErrInvalidTimeout},
 		{"negative timeout", proxy.Request{From: c, URL: "web", Timeout: -1}, nil, proxy.ErrInvalidTimeout},
 		{"zero client", proxy.Request{URL: "web"}, nil, proxy.ErrNoClient},
 		{"no such pod", proxy.Request{From: proxy.FromPod("", "nope"), URL: "web"}, nil, cluster.ErrNotFound},
@@ -304,6 +310,9 @@ func TestBadRequestsChangeNothing(t *testing.T) {
 		{"outside address", proxy.Request{From: proxy.FromOutside("far away"), URL: "web"}, nil, proxy.ErrNoClient},
 		{"zero rate", proxy.Request{}, &proxy.Load{Request: proxy.Request{From: c, URL: "web"}}, proxy.ErrInvalidLoad},
 		{"NaN rate", proxy.Request{}, &proxy.Load{Request: proxy.Request{From: c, URL: "web"}, Rate: math.NaN()}, proxy.ErrInvalidLoad},
+		{"rate too small to schedule", proxy.Request{}, &proxy.Load{Request: proxy.Request{From: c, URL: "web"}, Rate: 1e-11}, proxy.ErrInvalidLoad},
+		{"rate too big", proxy.Request{}, &proxy.Load{Request: proxy.Request{From: c, URL: "web"}, Rate: 2e9}, proxy.ErrInvalidLoad},
+		{"interval under a millisecond", proxy.Request{}, &proxy.Load{Request: proxy.Request{From: c, URL: "web"}, Rate: 1, Interval: time.Nanosecond}, proxy.ErrInvalidLoad},
 		{"negative duration", proxy.Request{}, &proxy.Load{Request: proxy.Request{From: c, URL: "web"}, Rate: 1, Duration: -1}, proxy.ErrInvalidLoad},
 		{"negative interval", proxy.Request{}, &proxy.Load{Request: proxy.Request{From: c, URL: "web"}, Rate: 1, Interval: -1}, proxy.ErrInvalidLoad},
 		{"bad group label", proxy.Request{}, &proxy.Load{Request: proxy.Request{From: c, URL: "web"}, Rate: 1, GroupBy: "-x"}, proxy.ErrInvalidLoad},
@@ -349,14 +358,7 @@ func itoa(n int32) string { return strconv.Itoa(int(n)) }
 // of the Service, so every connection through the load balancer lands,
 // while the same NodePort on another node drops it.
 func TestLoadBalancerHealthChecks(t *testing.T) {
-	s, k, p := world(t, cluster.Config{Seed: 1, LoadBalancerIPs: []string{"198.51.100.10"}})
-	_, err := k.Run("web", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
-	require.NoError(t, err)
-	_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "web"},
-		Spec: cluster.ServiceSpec{Type: cluster.ServiceTypeLoadBalancer, ExternalTrafficPolicy: "Local", Selector: selector.Set{"app": "web"}, Ports: []cluster.ServicePort{{Port: 80}}}})
-	require.NoError(t, err)
-	clustertest.Settle(t, s)
-	svc, _ := cluster.GetAs[*cluster.Service](s, "default", "web")
+	s, _, p, svc := localLB(t)
 	outside := proxy.FromOutside("203.0.113.7")
 	for range 30 {
 		assert.Equal(t, proxy.Answered, get(t, p, outside, "198.51.100.10").Outcome)
@@ -418,4 +420,18 @@ func TestNewConnectionsDuringTermination(t *testing.T) {
 			assert.Equal(t, proxy.TimedOut, get(t, p, proxy.FromNode("node-2"), ip).Outcome, "gone after the grace period")
 		})
 	}
+}
+
+// localLB is one nginx pod behind the LoadBalancer Service web, with
+// externalTrafficPolicy Local, at 198.51.100.10.
+func localLB(t *testing.T) (*cluster.Sim, *cluster.Kubectl, *proxy.Proxies, *cluster.Service) {
+	s, k, p := world(t, cluster.Config{Seed: 1, LoadBalancerIPs: []string{"198.51.100.10"}})
+	_, err := k.Run("web", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+	require.NoError(t, err)
+	_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "web"},
+		Spec: cluster.ServiceSpec{Type: cluster.ServiceTypeLoadBalancer, ExternalTrafficPolicy: "Local", Selector: selector.Set{"app": "web"}, Ports: []cluster.ServicePort{{Port: 80}}}})
+	require.NoError(t, err)
+	clustertest.Settle(t, s)
+	svc, _ := cluster.GetAs[*cluster.Service](s, "default", "web")
+	return s, k, p, svc
 }
