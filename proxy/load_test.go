@@ -247,3 +247,15 @@ func names(cs []proxy.Count) []string {
 	}
 	return out
 }
+
+// TestLoadRequestsDoNotAllocate: in a steady state, a load's requests
+// allocate nothing (the few allocations per second are the series' new
+// step and the trace).
+func TestLoadRequestsDoNotAllocate(t *testing.T) {
+	s, p := webWorld(t, 1, 3)
+	_, err := p.Generate(proxy.Load{Request: proxy.Request{From: proxy.FromPod("", "c"), URL: "web"}, Rate: 1000})
+	require.NoError(t, err)
+	s.RunFor(10 * time.Second) // warm up: pools and tables reach their size
+	allocs := testing.AllocsPerRun(5, func() { s.RunFor(time.Second) })
+	assert.Less(t, allocs, 20.0, "per second of 1,000 requests")
+}
