@@ -67,14 +67,7 @@ func (sv *Server) buildClusterIP(z zoneSet, svc *cluster.Service, base string) {
 // Service's name and at its own hostname, a PTR back to that hostname, and
 // an SRV record for each named port of its slice.
 func (sv *Server) buildHeadless(z zoneSet, k, base string) {
-	byName := sv.slices[k]
-	names := make([]string, 0, len(byName))
-	for n := range byName {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
-		sl := byName[n]
+	for _, sl := range sv.slices.Of(k) {
 		for _, ep := range sl.Endpoints {
 			if r := ep.Conditions.Ready; r != nil && !*r {
 				continue

@@ -31,8 +31,8 @@ type Server struct {
 	zone string // lower case, absolute: "cluster.local."
 	ttl  uint32
 
-	services map[string]*cluster.Service                  // by namespace/name
-	slices   map[string]map[string]*cluster.EndpointSlice // Service key -> slice name -> slice
+	services map[string]*cluster.Service // by namespace/name
+	slices   endpoints.SliceIndex
 
 	// dirty are the Services whose records are out of date; they are
 	// rebuilt at the next question, so a burst of slice updates costs one
@@ -65,7 +65,6 @@ func Start(s *cluster.Sim, opts Options) (*Server, error) {
 	sv := &Server{
 		s: s, zone: zone, ttl: opts.TTL,
 		services: map[string]*cluster.Service{},
-		slices:   map[string]map[string]*cluster.EndpointSlice{},
 		dirty:    map[string]bool{},
 		names:    map[string]*node{},
 		owned:    map[string][]string{},
@@ -104,39 +103,12 @@ func (sv *Server) onService(ev cluster.WatchEvent) {
 }
 
 func (sv *Server) onSlice(ev cluster.WatchEvent) {
-	sl := ev.Object.(*cluster.EndpointSlice)
-	if ev.Old != nil {
-		// A slice relabelled to another Service leaves the first one.
-		old := ev.Old.(*cluster.EndpointSlice)
-		if svc := old.Labels[endpoints.ServiceNameLabel]; svc != "" && svc != sl.Labels[endpoints.ServiceNameLabel] {
-			sv.dropSlice(key(old.Namespace, svc), old.Name)
+	old, cur := sv.slices.Apply(ev)
+	for _, k := range [2]string{old, cur} {
+		if k != "" {
+			sv.slicesChanged(k)
 		}
 	}
-	svc := sl.Labels[endpoints.ServiceNameLabel]
-	if svc == "" {
-		return
-	}
-	k := key(sl.Namespace, svc)
-	if ev.Type == cluster.Deleted {
-		sv.dropSlice(k, sl.Name)
-		return
-	}
-	if sv.slices[k] == nil {
-		sv.slices[k] = map[string]*cluster.EndpointSlice{}
-	}
-	sv.slices[k][sl.Name] = sl
-	sv.slicesChanged(k)
-}
-
-func (sv *Server) dropSlice(k, name string) {
-	if _, ok := sv.slices[k][name]; !ok {
-		return
-	}
-	delete(sv.slices[k], name)
-	if len(sv.slices[k]) == 0 {
-		delete(sv.slices, k)
-	}
-	sv.slicesChanged(k)
 }
 
 // slicesChanged marks a Service whose slices changed, if its records come

@@ -101,7 +101,7 @@ func (p *Proxies) find(c Client) (origin, error) {
 			if rec == nil {
 				return origin{}, fmt.Errorf("%w: no pod has the address %s", ErrNoClient, c.ip)
 			}
-			ns, name = rec.ns, rec.name
+			ns, name = rec.info.Namespace, rec.info.Name
 		}
 		rt, ok := p.s.Runtime(ns, name)
 		if !ok {

@@ -153,7 +153,7 @@ func (g *generator) tick() {
 }
 
 func (g *generator) record(r Response) {
-	g.tally.add(&r, g.l.GroupBy)
+	g.tally.add(&r)
 	if g.l.OnResponse != nil {
 		g.l.OnResponse(r)
 	}
@@ -229,7 +229,7 @@ type step struct {
 	groups map[string]*Counts
 }
 
-func (t *Tally) add(r *Response, groupBy string) {
+func (t *Tally) add(r *Response) {
 	t.inFlight--
 	t.total.add(r)
 	i := int(r.Sent.Sub(t.start) / t.interval)
@@ -246,8 +246,8 @@ func (t *Tally) add(r *Response, groupBy string) {
 		return // the pod was gone: nothing says which version it ran
 	}
 	g := r.Image
-	if groupBy != "" {
-		g = r.Labels[groupBy]
+	if t.GroupBy != "" {
+		g = r.Labels[t.GroupBy]
 	}
 	bump(t.byGroup, g, r)
 	if st.groups == nil {

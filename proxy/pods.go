@@ -7,9 +7,9 @@ import (
 // podRec is the network's record of a pod that has an address: enough to
 // deliver a connection to it and let its app answer.
 type podRec struct {
-	key, ns, name, uid string
-	info               PodInfo
-	containers         []cluster.Container
+	key, uid   string
+	info       PodInfo
+	containers []cluster.Container
 	// apps caches each container's app, valid while gen matches the
 	// registry's generation.
 	apps []*App
@@ -20,7 +20,7 @@ type podRec struct {
 
 func newPodRec(pod *cluster.Pod) *podRec {
 	return &podRec{
-		key: key(pod.Namespace, pod.Name), ns: pod.Namespace, name: pod.Name, uid: pod.UID,
+		key: key(pod.Namespace, pod.Name), uid: pod.UID,
 		info:       PodInfo{Namespace: pod.Namespace, Name: pod.Name, IP: pod.Status.PodIP, Node: pod.Spec.NodeName, Labels: pod.Labels},
 		containers: pod.Spec.Containers,
 		gen:        -1,

@@ -107,7 +107,7 @@ type Node struct {
 	p        *Proxies
 	name, ip string
 	services map[string]*cluster.Service
-	slices   map[string]map[string]*cluster.EndpointSlice // service key -> slice name -> slice
+	slices   endpoints.SliceIndex
 	rules    map[dest]*rule
 	chains   map[chainKey]*Backends
 
@@ -119,7 +119,7 @@ type Node struct {
 
 func (p *Proxies) startNode(n *cluster.Node) *Node {
 	x := &Node{p: p, name: n.Name, ip: n.InternalIP(), services: map[string]*cluster.Service{},
-		slices: map[string]map[string]*cluster.EndpointSlice{}, rules: map[dest]*rule{}}
+		rules: map[dest]*rule{}}
 	name := "kube-proxy/" + n.Name
 	p.s.Watch(name, p.opts.Lag, x.onService, cluster.KindService)
 	p.s.Watch(name, p.opts.Lag, x.onSlice, cluster.KindEndpointSlice)
@@ -155,24 +155,9 @@ func (n *Node) onService(ev cluster.WatchEvent) {
 }
 
 func (n *Node) onSlice(ev cluster.WatchEvent) {
-	sl := ev.Object.(*cluster.EndpointSlice)
-	svc := sl.Labels[endpoints.ServiceNameLabel]
-	if svc == "" {
-		return
+	if old, cur := n.slices.Apply(ev); old != "" || cur != "" {
+		n.changed()
 	}
-	k := key(sl.Namespace, svc)
-	if ev.Type == cluster.Deleted {
-		delete(n.slices[k], sl.Name)
-		if len(n.slices[k]) == 0 {
-			delete(n.slices, k)
-		}
-	} else {
-		if n.slices[k] == nil {
-			n.slices[k] = map[string]*cluster.EndpointSlice{}
-		}
-		n.slices[k][sl.Name] = sl
-	}
-	n.changed()
 }
 
 // changed asks for a sync: at once if the last one is at least
@@ -277,13 +262,7 @@ type chainKey struct {
 // sorted by "IP:port" as kube-proxy sorts them.
 func (n *Node) endpoints(svcKey string, sp cluster.ServicePort) []Endpoint {
 	var out []Endpoint
-	names := make([]string, 0, len(n.slices[svcKey]))
-	for name := range n.slices[svcKey] {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		sl := n.slices[svcKey][name]
+	for _, sl := range n.slices.Of(svcKey) {
 		var port *int32
 		for _, p := range sl.Ports {
 			if p.Name != nil && *p.Name == sp.Name && p.Port != nil {
