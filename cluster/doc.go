@@ -21,9 +21,20 @@
 // up to a time, and [Sim.Settle] runs until nothing is left to happen. Calls
 // you make (Create, Kubectl verbs, faults) act at the current virtual time.
 // Nothing reads the wall clock or starts a goroutine, and every random choice
-// (generated names, UIDs, lags) draws from the one source seeded by
-// [Config.Seed]: the same seed and the same calls give the same trace, byte
-// for byte, which [Sim.Digest] fingerprints.
+// draws from a stream derived from [Config.Seed]: the same seed and the same
+// calls give the same trace, byte for byte, which [Sim.Digest] fingerprints.
+//
+// # Determinism: looking changes nothing
+//
+// Each consumer of randomness has its own stream ([Sim.Stream]): the
+// apiserver (generated names, UIDs, cluster IPs, node ports), every
+// watcher's lag, every kubelet's container starts, the DNS server's
+// answers, kube-proxy's picks for lone requests, for Connect and for each
+// load. Drawing from one never shifts another, so a check, a diagnostic
+// connection or lookup, a kubectl read or a watcher of your own leaves the
+// run it observes exactly as it would have been: the same names, lags,
+// picks and trace. Your own controllers should take a stream of their own
+// by name.
 //
 // # Timing
 //

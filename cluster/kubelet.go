@@ -156,7 +156,7 @@ func (k *kubelet) assignIP(rt *podRuntime) {
 	rt.stage = stageStarting
 	rt.started = k.s.now
 	k.writeStatus(rt)
-	delay := k.s.cfg.Timing.ContainerStart.Draw(k.s.rand)
+	delay := k.s.cfg.Timing.ContainerStart.Draw(k.s.Stream(k.name + " start"))
 	k.s.schedule(k.s.now.Add(delay), TraceEntry{Component: k.name, Object: rt.objRef(), Action: "StartContainers"}, false, func() {
 		k.startContainers(rt)
 	})

@@ -5,9 +5,9 @@ import (
 	"time"
 )
 
-// Lag is a distribution of delays, drawn from the simulation's one seeded
-// source. Every watch subscriber has one: each change reaches it that long
-// after it happened, and never before an earlier change did.
+// Lag is a distribution of delays. Every watch subscriber has one, drawn
+// from a seeded stream of that subscriber's own: each change reaches it
+// that long after it happened, and never before an earlier change did.
 type Lag interface {
 	Draw(r *rand.Rand) time.Duration
 }

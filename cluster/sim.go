@@ -10,9 +10,9 @@ import (
 // Config describes a simulated cluster. The zero Config is a three-node
 // cluster with instant timing and seed 0.
 type Config struct {
-	// Seed seeds the one random source every random choice draws from:
-	// generated names, UIDs, lags. The same seed and the same calls give
-	// the same run, byte for byte.
+	// Seed seeds every random choice: generated names, UIDs, lags, picks,
+	// each consumer from a stream of its own ([Sim.Stream]). The same seed
+	// and the same calls give the same run, byte for byte.
 	Seed uint64
 	// Nodes is the number of nodes, named node-1, node-2, ...; 0 means 3.
 	Nodes int
@@ -58,14 +58,18 @@ var ErrConfig = errors.New("cluster: invalid config")
 // unless you call one of its methods, and it must not be used from several
 // goroutines at once.
 type Sim struct {
-	cfg    Config
-	rand   *rand.Rand
-	now    Time
-	seq    uint64
-	queue  queue
-	busy   int    // pending events that are not idle
-	events uint64 // events run
-	trace  trace
+	cfg Config
+	// rand is the apiserver's stream: generated names, UIDs, cluster IPs
+	// and node ports. Other consumers have streams of their own.
+	rand    *rand.Rand
+	streams map[string]*rand.Rand // by name; see Stream
+	named   map[string]int        // how many watchers of each name subscribed
+	now     Time
+	seq     uint64
+	queue   queue
+	busy    int    // pending events that are not idle
+	events  uint64 // events run
+	trace   trace
 	// current is the component whose event is running, "" outside events;
 	// store writes are attributed to it.
 	current string
@@ -165,10 +169,6 @@ func New(cfg Config) (*Sim, error) {
 	}
 	return s, nil
 }
-
-// Rand returns the simulation's seeded random source. A controller of your
-// own must draw from it, and from nothing else, to stay repeatable.
-func (s *Sim) Rand() *rand.Rand { return s.rand }
 
 // Config returns the configuration the cluster was built with, defaults
 // filled in.

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -22,6 +23,7 @@ type watcher struct {
 	name   string
 	kinds  []Kind
 	lag    Lag
+	rand   *rand.Rand // the lag's own stream
 	fn     func(WatchEvent)
 	filter func(Object) bool // nil or true: deliver; a field selector, in effect
 	shared bool              // deliver the stored snapshots themselves; for built-in, read-only watchers
@@ -69,6 +71,11 @@ func (s *Sim) addWatcher(w *watcher) *Watch {
 	if w.lag == nil {
 		w.lag = s.cfg.Timing.lagFor(nil)
 	}
+	if s.named == nil {
+		s.named = map[string]int{}
+	}
+	w.rand = s.Stream(watcherStream(w.name, s.named[w.name]))
+	s.named[w.name]++
 	filter := w.filter
 	s.watchers = append(s.watchers, w)
 	for _, kind := range w.kinds {
@@ -96,7 +103,7 @@ func (s *Sim) notify(t WatchEventType, obj, old Object) {
 }
 
 func (s *Sim) deliver(w *watcher, t WatchEventType, obj, old Object) {
-	at := s.now.Add(w.lag.Draw(s.rand))
+	at := s.now.Add(w.lag.Draw(w.rand))
 	if at < w.last {
 		at = w.last
 	}

@@ -40,9 +40,11 @@
 // [Server.Lookup] applies the search list and ndots:5 a pod's
 // /etc/resolv.conf holds ([SearchPath]), follows CNAMEs inside the zone,
 // and, like the loadbalance plugin of kubeadm's default Corefile, rotates
-// an answer of several addresses by an offset drawn from the simulation's
-// seeded source, so that clients that take the first address spread over
-// the pods and runs stay repeatable. [Server.Query] answers one question
+// an answer of several addresses by an offset drawn from a seeded stream,
+// so that clients that take the first address spread over the pods and
+// runs stay repeatable. Lookup draws from the server's own stream, so a
+// lookup made to look changes nothing; the data plane's clients resolve
+// with [Server.LookupWith] and their own. [Server.Query] answers one question
 // with the records sorted, for stable output.
 //
 // # Speed

@@ -75,6 +75,6 @@ func Example() {
 	// _http._tcp.web-pods.default.svc.cluster.local.	5	IN	SRV	0 50 8080 10-244-0-2.web-pods.default.svc.cluster.local.
 	// _http._tcp.web-pods.default.svc.cluster.local.	5	IN	SRV	0 50 8080 10-244-1-2.web-pods.default.svc.cluster.local.
 	// web -> web.default.svc.cluster.local. [10.111.158.107]
-	// web-pods -> web-pods.default.svc.cluster.local. [10.244.1.2 10.244.0.2]
+	// web-pods -> web-pods.default.svc.cluster.local. [10.244.0.2 10.244.1.2]
 	// lookup web.nowhere: no such host
 }

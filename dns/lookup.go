@@ -1,6 +1,7 @@
 package dns
 
 import (
+	"math/rand/v2"
 	"net/netip"
 	"slices"
 )
@@ -85,7 +86,8 @@ type Answer struct {
 // An empty namespace means "default".
 //
 // When an answer has several addresses, they come rotated by an offset
-// drawn from the simulation's seeded source (see [Answer]). A repeated
+// drawn from the server's own random stream (see [Answer]), which nothing
+// else draws from: a lookup made to look changes nothing in the run. A repeated
 // lookup is answered from a cache that is emptied whenever the server's
 // view changes, and allocates nothing.
 //
@@ -94,6 +96,13 @@ type Answer struct {
 // CNAME left the cluster zone, with the chain in the error),
 // [ErrInvalidName] (for the name or the namespace) or [ErrCNAMELoop].
 func (sv *Server) Lookup(namespace, name string) (Answer, error) {
+	return sv.LookupWith(namespace, name, sv.rand)
+}
+
+// LookupWith is [Server.Lookup] with the rotation of a many-address answer
+// drawn from r: a client of the simulation (a pod's requests, a load) passes
+// its own stream, so that its answers do not depend on who else asked.
+func (sv *Server) LookupWith(namespace, name string, r *rand.Rand) (Answer, error) {
 	k := cacheKey{namespace, name}
 	c, ok := sv.cache[k]
 	if !ok {
@@ -108,7 +117,7 @@ func (sv *Server) Lookup(namespace, name string) (Answer, error) {
 	}
 	a := c.ans
 	if n := len(a.IPs); n > 1 {
-		off := sv.s.Rand().IntN(n)
+		off := r.IntN(n)
 		a.IPs = c.ring[off : off+n : off+n]
 	}
 	return a, nil

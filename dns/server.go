@@ -1,6 +1,7 @@
 package dns
 
 import (
+	"math/rand/v2"
 	"slices"
 
 	"github.com/svcsim/svcsim/cluster"
@@ -44,6 +45,7 @@ type Server struct {
 	owned map[string][]string
 
 	cache map[cacheKey]*cached
+	rand  *rand.Rand // Lookup's own stream
 }
 
 // Start runs the cluster DNS on s from now on: it watches Services and
@@ -69,6 +71,7 @@ func Start(s *cluster.Sim, opts Options) (*Server, error) {
 		names:    map[string]*node{},
 		owned:    map[string][]string{},
 		cache:    map[cacheKey]*cached{},
+		rand:     s.Stream("dns lookup"),
 	}
 	// The apexes exist whatever the cluster holds, as a zone's SOA does.
 	sv.replace("", []entry{{name: zone}, {name: reverseZone}})

@@ -42,8 +42,9 @@ type Incoming struct {
 	Client string
 	// Now is the virtual time the request arrived.
 	Now cluster.Time
-	// Rand is the simulation's seeded source, for apps that fail or slow
-	// down at random: drawing from it keeps runs repeatable.
+	// Rand is the seeded stream of the client that sent the request (a
+	// load's own, or the one lone requests share), for apps that fail or
+	// slow down at random: drawing from it keeps runs repeatable.
 	Rand *rand.Rand
 
 	rec *podRec // lets the built-ins reuse what they computed before

@@ -62,8 +62,8 @@ func (b *Backends) Len() int { return len(b.eps) }
 func (b *Backends) Endpoints() []Endpoint { return append([]Endpoint(nil), b.eps...) }
 
 // Pick chooses the endpoint for a new connection and reports false if
-// there is none. The random choice draws from rng, which must be the
-// simulation's seeded source so that runs repeat. It does not allocate.
+// there is none. The random choice draws from rng, which must be a seeded
+// stream of the simulation's ([cluster.Sim.Stream]) so that runs repeat. It does not allocate.
 func (b *Backends) Pick(rng *rand.Rand) (Endpoint, bool) {
 	switch n := len(b.eps); {
 	case n == 0:

@@ -3,6 +3,7 @@ package proxy
 import (
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/selector"
+	"math/rand/v2"
 )
 
 var everything = selector.Everything()
@@ -71,9 +72,11 @@ type Result struct {
 // node the packets reach say: a Service's cluster IP, a node's IP and a
 // NodePort, a load balancer's or external IP, or a pod's own IP. It ends
 // Answered, Refused or TimedOut, and changes nothing but the picks' state
-// (round robin, affinity).
+// (round robin, affinity). Its random picks come from a stream of its own,
+// so a connection made to look does not change what requests and loads
+// pick.
 func (p *Proxies) Connect(fromNode, clientIP, dstIP string, dstPort int32) Result {
-	return p.connect(fromNode, clientIP, dstIP, dstPort).Result
+	return p.connect(p.connectRand, fromNode, clientIP, dstIP, dstPort).Result
 }
 
 // conn is a connection as the data plane resolved it: the Result, and for
@@ -87,7 +90,9 @@ type conn struct {
 	src string
 }
 
-func (p *Proxies) connect(fromNode, clientIP, dstIP string, dstPort int32) conn {
+// connect draws its random picks (backend, load balancer's node) from rng,
+// the stream of whoever opens the connection.
+func (p *Proxies) connect(rng *rand.Rand, fromNode, clientIP, dstIP string, dstPort int32) conn {
 	c := conn{Result: Result{IP: dstIP, Port: dstPort}, ctr: -1, src: clientIP}
 	outside := fromNode == ""
 	var client *Node
@@ -109,7 +114,7 @@ func (p *Proxies) connect(fromNode, clientIP, dstIP string, dstPort int32) conn 
 	case toNode != nil && (outside || host && toNode != client):
 		n, arrived = toNode, true
 	case outside:
-		n = p.entryNode(d)
+		n = p.entryNode(d, rng)
 	}
 	if n != nil && !p.s.NodeReachable(n.name) {
 		c.Outcome = TimedOut // the packets go to a node that is down
@@ -129,7 +134,7 @@ func (p *Proxies) connect(fromNode, clientIP, dstIP string, dstPort int32) conn 
 			if r.external && (!r.local || short) {
 				c.src = n.ip // masqueraded: the pod sees the node's address
 			}
-			e, ok := b.PickFor(clientIP, p.s.Now().Duration(), p.s.Rand())
+			e, ok := b.PickFor(clientIP, p.s.Now().Duration(), rng)
 			switch {
 			case ok:
 				c.IP, c.Port, c.Pod = e.IP, e.Port, e.Pod
@@ -156,9 +161,9 @@ func (p *Proxies) connect(fromNode, clientIP, dstIP string, dstPort int32) conn 
 // entryNode is the node a cloud load balancer sends an outside connection
 // for d to: any node that is up and has a rule for it, except that under a
 // Local policy its health checks pass only on nodes with a local endpoint
-// (and, if none pass, it tries them all). It draws from the seeded source only when
+// (and, if none pass, it tries them all). It draws from rng only when
 // there is a choice.
-func (p *Proxies) entryNode(d dest) *Node {
+func (p *Proxies) entryNode(d dest, rng *rand.Rand) *Node {
 	eligible := func(n *Node, healthyOnly bool) bool {
 		r := n.rules[d]
 		return r != nil && r.external && p.s.NodeReachable(n.name) && (!healthyOnly || !r.local || r.backends.Len() > 0)
@@ -182,7 +187,7 @@ func (p *Proxies) entryNode(d dest) *Node {
 	}
 	k := 0
 	if c > 1 {
-		k = p.s.Rand().IntN(c)
+		k = rng.IntN(c)
 	}
 	for _, n := range p.nodes {
 		if eligible(n, healthyOnly) {

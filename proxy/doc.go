@@ -11,8 +11,9 @@
 // Service's usable endpoints ([Usable]: the ready ones, else those serving
 // while terminating). Headless and ExternalName Services get no rules. A
 // new connection picks one endpoint: uniformly at random in iptables mode
-// (the default), drawing from the simulation's seeded source, or round
-// robin in IPVS mode, with ClientIP session affinity if the Service asks.
+// (the default), drawing from a seeded stream of the client's (each load
+// has one, lone requests share one, Connect has its own), or round robin
+// in IPVS mode, with ClientIP session affinity if the Service asks.
 //
 // # The lag model
 //

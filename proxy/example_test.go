@@ -70,6 +70,6 @@ func ExampleProxies_Generate() {
 	// Output:
 	// TIME  SENT  OK   REFUSED  TIMEOUT  RESET  NOHOST  5XX  blue  green
 	// 0s    200   200  0        0        0      0       0    100%  0%
-	// 2s    200   200  0        0        0      0       0    51%   50%
+	// 2s    200   200  0        0        0      0       0    48%   52%
 	// 4s    200   200  0        0        0      0       0    0%    100%
 }

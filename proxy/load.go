@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -21,7 +23,7 @@ const (
 	// Steady sends at exact intervals of 1/Rate.
 	Steady Arrivals = iota
 	// Poisson sends with exponentially distributed gaps of mean 1/Rate,
-	// drawn from the simulation's seeded source, as independent users do.
+	// drawn from the load's own seeded stream, as independent users do.
 	Poisson
 )
 
@@ -92,7 +94,12 @@ func (p *Proxies) Generate(l Load) (*Tally, error) {
 	}
 	ty := &Tally{GroupBy: l.GroupBy, start: p.s.Now(), interval: l.Interval,
 		byPod: map[string]*Counts{}, byGroup: map[string]*Counts{}}
-	g := &generator{p: p, l: l, t: t, timeout: timeout, tally: ty, from: o}
+	// Each load draws from a stream of its own, named by the order loads
+	// started in, so that neither another load nor a lone request shifts
+	// its arrivals and picks.
+	g := &generator{p: p, l: l, t: t, timeout: timeout, tally: ty, from: o,
+		rand: p.s.Stream("proxy load " + strconv.Itoa(p.loads))}
+	p.loads++
 	g.done, g.next = g.record, g.tick
 	p.s.Background(0, "load", g.next)
 	return ty, nil
@@ -106,6 +113,7 @@ type generator struct {
 	tally   *Tally
 	sent    int
 	from    origin
+	rand    *rand.Rand
 	// done and next are bound once: a method value made per request
 	// would allocate.
 	done func(Response)
@@ -131,12 +139,12 @@ func (g *generator) tick() {
 	}
 	if g.from.ip != "" {
 		ty.inFlight++
-		g.p.exchange(g.from, &g.t, g.timeout, true, g.done)
+		g.p.exchange(g.rand, g.from, &g.t, g.timeout, true, g.done)
 	}
 	g.sent++
 	var at float64 // seconds since the start
 	if g.l.Arrivals == Poisson {
-		at = now.Sub(ty.start).Seconds() + g.p.s.Rand().ExpFloat64()/g.l.Rate
+		at = now.Sub(ty.start).Seconds() + g.rand.ExpFloat64()/g.l.Rate
 	} else {
 		// From the start, not from the last tick, so rounding never drifts.
 		at = float64(g.sent) / g.l.Rate

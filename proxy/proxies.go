@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"time"
@@ -45,6 +46,10 @@ type Proxies struct {
 	pods map[string]*podRec
 	apps *Apps
 	free []*call // requests that ended, for reuse
+	// The random streams of lone requests and of Connect; each load has
+	// its own, and loads counts them.
+	requestRand, connectRand *rand.Rand
+	loads                    int
 }
 
 // Start runs a kube-proxy on every node of s from now on.
@@ -59,7 +64,8 @@ func Start(s *cluster.Sim, opts Options) *Proxies {
 		opts.Lag = s.Config().Timing.Watch
 	}
 	p := &Proxies{s: s, opts: opts, byName: map[string]*Node{}, byIP: map[string]*Node{},
-		pods: map[string]*podRec{}, apps: newApps()}
+		pods: map[string]*podRec{}, apps: newApps(),
+		requestRand: s.Stream("proxy requests"), connectRand: s.Stream("proxy connect")}
 	for _, n := range cluster.ListAs[*cluster.Node](s, "", everything) {
 		x := p.startNode(n)
 		p.nodes = append(p.nodes, x)

@@ -3,6 +3,7 @@ package proxy
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -162,7 +163,7 @@ func (p *Proxies) Send(req Request, done func(Response)) error {
 	if err != nil {
 		return err
 	}
-	p.exchange(o, &t, timeout, false, done)
+	p.exchange(p.requestRand, o, &t, timeout, false, done)
 	return nil
 }
 
@@ -190,16 +191,17 @@ func timeoutOf(d time.Duration) (time.Duration, error) {
 	return d, nil
 }
 
-// exchange runs one request from o to t now and schedules its end. Its
-// events are background work when idle is set (a load generator's), so
-// that Settle does not wait for a load that never ends.
-func (p *Proxies) exchange(o origin, t *target, timeout time.Duration, idle bool, done func(Response)) {
+// exchange runs one request from o to t now and schedules its end, drawing
+// what is random in it from rng. Its events are background work when idle
+// is set (a load generator's), so that Settle does not wait for a load
+// that never ends.
+func (p *Proxies) exchange(rng *rand.Rand, o origin, t *target, timeout time.Duration, idle bool, done func(Response)) {
 	c := p.call()
 	now := p.s.Now()
 	c.resp = Response{Sent: now, Addr: t.host}
 	c.idle, c.done, c.timeout = idle, done, timeout
 	if !t.ip {
-		addr, why := p.resolve(o, t.host)
+		addr, why := p.resolve(rng, o, t.host)
 		if why != "" {
 			c.resp.Outcome, c.resp.Err = Unresolved, why
 			c.end(0)
@@ -207,7 +209,7 @@ func (p *Proxies) exchange(o origin, t *target, timeout time.Duration, idle bool
 		}
 		c.resp.Addr = addr
 	}
-	cn := p.connect(o.node, o.ip, c.resp.Addr, t.port)
+	cn := p.connect(rng, o.node, o.ip, c.resp.Addr, t.port)
 	r := &c.resp
 	r.Outcome, r.Service, r.IP, r.Port, r.Pod = cn.Outcome, cn.Service, cn.IP, cn.Port, cn.Pod
 	if rec := cn.rec; rec != nil {
@@ -227,7 +229,7 @@ func (p *Proxies) exchange(o origin, t *target, timeout time.Duration, idle bool
 	rec, ctr := cn.rec, &cn.rec.containers[cn.ctr]
 	r.Image = ctr.Image
 	c.in = Incoming{Pod: rec.info, Container: ctr.Name, Image: ctr.Image,
-		Host: t.host, Port: cn.Port, Path: t.path, Client: cn.src, Now: now, Rand: p.s.Rand(), rec: rec}
+		Host: t.host, Port: cn.Port, Path: t.path, Client: cn.src, Now: now, Rand: rng, rec: rec}
 	serve := rec.apps[cn.ctr].Serve
 	if serve == nil {
 		serve = nameServe
@@ -313,14 +315,14 @@ func (c *call) finish() {
 
 // resolve turns a name into an address as the client's resolver would,
 // or says why it cannot.
-func (p *Proxies) resolve(o origin, name string) (string, string) {
+func (p *Proxies) resolve(rng *rand.Rand, o origin, name string) (string, string) {
 	switch {
 	case o.namespace == "":
 		return "", "lookup " + name + ": the cluster DNS serves pods only; use an address"
 	case p.opts.DNS == nil:
 		return "", "lookup " + name + ": no cluster DNS is running"
 	}
-	ans, err := p.opts.DNS.Lookup(o.namespace, name)
+	ans, err := p.opts.DNS.LookupWith(o.namespace, name, rng)
 	if err != nil {
 		return "", err.Error()
 	}
