@@ -30,8 +30,8 @@ type Cluster struct {
 }
 
 // New builds the cluster described by cfg and starts its data plane. It
-// returns the cluster's and the DNS server's configuration errors
-// unchanged.
+// returns the cluster's, the DNS server's and kube-proxy's configuration
+// errors unchanged.
 func New(cfg Config) (*Cluster, error) {
 	s, err := cluster.New(cfg.Config)
 	if err != nil {
@@ -44,7 +44,9 @@ func New(cfg Config) (*Cluster, error) {
 	endpoints.Start(s, cfg.Endpoints)
 	c := &Cluster{Sim: s, DNS: d}
 	cfg.Proxy.DNS = d
-	c.Proxies = proxy.Start(s, cfg.Proxy)
+	if c.Proxies, err = proxy.Start(s, cfg.Proxy); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -47,7 +47,11 @@ type Error struct {
 // the CNAME chain after it.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString("lookup " + e.Name + ": " + e.Err.Error())
+	why := "failed"
+	if e.Err != nil {
+		why = e.Err.Error()
+	}
+	b.WriteString("lookup " + e.Name + ": " + why)
 	if e.Reason != "" {
 		b.WriteString(": " + e.Reason)
 	}

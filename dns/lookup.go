@@ -19,6 +19,7 @@ import (
 // exist; names outside the cluster never do), [ErrInvalidName] or
 // [ErrCNAMELoop]. The records are the caller's to keep.
 func (sv *Server) Query(name string, t Type) ([]Record, error) {
+	sv.check()
 	abs, _, reason := canonical(name)
 	if reason != "" {
 		return nil, &Error{Name: name, Err: ErrInvalidName, Reason: reason}
@@ -96,13 +97,19 @@ type Answer struct {
 // CNAME left the cluster zone, with the chain in the error),
 // [ErrInvalidName] (for the name or the namespace) or [ErrCNAMELoop].
 func (sv *Server) Lookup(namespace, name string) (Answer, error) {
+	sv.check()
 	return sv.LookupWith(namespace, name, sv.rand)
 }
 
 // LookupWith is [Server.Lookup] with the rotation of a many-address answer
 // drawn from r: a client of the simulation (a pod's requests, a load) passes
-// its own stream, so that its answers do not depend on who else asked.
+// its own stream, so that its answers do not depend on who else asked. A
+// nil r means the server's own stream, as Lookup uses.
 func (sv *Server) LookupWith(namespace, name string, r *rand.Rand) (Answer, error) {
+	sv.check()
+	if r == nil {
+		r = sv.rand
+	}
 	k := cacheKey{namespace, name}
 	c, ok := sv.cache[k]
 	if !ok {

@@ -25,8 +25,9 @@ type Options struct {
 }
 
 // Server is the cluster DNS: its view of Services and EndpointSlices and
-// the records it serves from that view. Build it with [Start]. Like the
-// cluster, it must be used from one goroutine at a time.
+// the records it serves from that view. Build it with [Start]; the zero
+// Server is not usable. Like the cluster, it must be used from one
+// goroutine at a time.
 type Server struct {
 	s    *cluster.Sim
 	zone string // lower case, absolute: "cluster.local."
@@ -52,8 +53,11 @@ type Server struct {
 // EndpointSlices with its own lag, like CoreDNS's informers, and answers
 // from what it has seen, so a Service created a moment ago may not resolve
 // yet. Even the Services that exist already resolve only once their watch
-// events arrive, when the loop next runs.
+// events arrive, when the loop next runs. It panics if s is nil.
 func Start(s *cluster.Sim, opts Options) (*Server, error) {
+	if s == nil {
+		panic("dns: Start with a nil *cluster.Sim")
+	}
 	zone := zoneName(opts.Zone)
 	if _, _, reason := canonical(zone); reason != "" {
 		return nil, &Error{Name: opts.Zone, Err: ErrInvalidName, Reason: "zone: " + reason}
@@ -81,7 +85,18 @@ func Start(s *cluster.Sim, opts Options) (*Server, error) {
 }
 
 // Zone returns the cluster domain the server answers for, absolute.
-func (sv *Server) Zone() string { return sv.zone }
+func (sv *Server) Zone() string {
+	sv.check()
+	return sv.zone
+}
+
+// check panics, at the call, if sv was not made by Start: a zero Server
+// has no records, no cache and no stream, and would fail deep inside.
+func (sv *Server) check() {
+	if sv == nil || sv.cache == nil {
+		panic("dns: use of a Server not made by dns.Start")
+	}
+}
 
 func key(ns, name string) string { return ns + "/" + name }
 

@@ -27,7 +27,10 @@ func flipWorld(tb testing.TB, n int32) (*cluster.Sim, *proxy.Proxies) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	p := proxy.Start(s, proxy.Options{DNS: d})
+	p, err := proxy.Start(s, proxy.Options{DNS: d})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	k := s.Kubectl("")
 	must := func(err error) {
 		if err != nil {

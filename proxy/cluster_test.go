@@ -22,7 +22,8 @@ func world(t *testing.T, cfg cluster.Config) (*cluster.Sim, *cluster.Kubectl, *p
 	endpoints.Start(s, endpoints.Options{})
 	d, err := dns.Start(s, dns.Options{})
 	require.NoError(t, err)
-	p := proxy.Start(s, proxy.Options{DNS: d})
+	p, err := proxy.Start(s, proxy.Options{DNS: d})
+	require.NoError(t, err)
 	return s, s.Kubectl(""), p
 }
 

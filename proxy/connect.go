@@ -76,6 +76,7 @@ type Result struct {
 // so a connection made to look does not change what requests and loads
 // pick.
 func (p *Proxies) Connect(fromNode, clientIP, dstIP string, dstPort int32) Result {
+	p.check()
 	return p.connect(p.connectRand, fromNode, clientIP, dstIP, dstPort).Result
 }
 

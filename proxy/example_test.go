@@ -18,7 +18,7 @@ func ExampleProxies_Do() {
 	s, _ := cluster.New(cluster.Config{Seed: 1})
 	endpoints.Start(s, endpoints.Options{})
 	d, _ := dns.Start(s, dns.Options{})
-	p := proxy.Start(s, proxy.Options{DNS: d})
+	p, _ := proxy.Start(s, proxy.Options{DNS: d})
 	k := s.Kubectl("")
 
 	k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "testweb"},
@@ -43,7 +43,7 @@ func ExampleProxies_Generate() {
 	s, _ := cluster.New(cluster.Config{Seed: 1})
 	endpoints.Start(s, endpoints.Options{})
 	d, _ := dns.Start(s, dns.Options{})
-	p := proxy.Start(s, proxy.Options{DNS: d})
+	p, _ := proxy.Start(s, proxy.Options{DNS: d})
 	k := s.Kubectl("")
 	for _, color := range []string{"blue", "green"} {
 		k.Apply(&cluster.ReplicaSet{ObjectMeta: cluster.ObjectMeta{Name: color},

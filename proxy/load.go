@@ -65,6 +65,7 @@ var ErrInvalidLoad = errors.New("proxy: invalid load")
 // returned tally as it fills. A load whose URL, timeout, client, rate or
 // grouping is wrong is not started, and nothing changes.
 func (p *Proxies) Generate(l Load) (*Tally, error) {
+	p.check()
 	t, err := parseURL(l.URL)
 	if err != nil {
 		return nil, err
@@ -329,6 +330,9 @@ func sorted(m map[string]*Counts) []Count {
 //	TIME  SENT  OK   REFUSED  TIMEOUT  RESET  NOHOST  5XX  blue  green
 //	0s    100   100  0        0        0      0       0    100%  0%
 func (t *Tally) WriteTable(w io.Writer) error {
+	if w == nil {
+		return errors.New("proxy: WriteTable to a nil writer")
+	}
 	groups := t.Groups()
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprint(tw, "TIME\tSENT\tOK\tREFUSED\tTIMEOUT\tRESET\tNOHOST\t5XX")

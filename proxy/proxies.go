@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -15,14 +17,17 @@ import (
 // defaults: iptables mode, a sync at most once a second, a full resync
 // every 30 seconds.
 type Options struct {
+	// Mode is how connections are spread: IPTables (the default) or IPVS.
 	Mode Mode
 	// MinSyncPeriod is the least time between two syncs of a proxy's rules;
-	// changes that arrive meanwhile wait for the next one. Default 1 s.
+	// changes that arrive meanwhile wait for the next one. Default 1 s;
+	// it may not be negative.
 	MinSyncPeriod time.Duration
 	// SyncPeriod is how often each proxy reprograms its rules even when
 	// nothing changed, as kube-proxy's periodic full resync does. It is
 	// background work: [cluster.Sim.Settle] does not wait for it. Default
-	// 30 s; negative turns it off.
+	// 30 s; negative turns it off (a svcsim extension); otherwise it may
+	// not be shorter than MinSyncPeriod, as kube-proxy requires.
 	SyncPeriod time.Duration
 	// Lag is the delay of each proxy's watches; nil means the cluster's
 	// Timing.Watch.
@@ -52,13 +57,35 @@ type Proxies struct {
 	loads                    int
 }
 
-// Start runs a kube-proxy on every node of s from now on.
-func Start(s *cluster.Sim, opts Options) *Proxies {
+// ErrInvalidOptions is wrapped by the error [Start] returns for options
+// kube-proxy would refuse to start with.
+var ErrInvalidOptions = errors.New("proxy: invalid options")
+
+// Start runs a kube-proxy on every node of s from now on. Options that
+// kube-proxy's own validation rejects (an unknown mode, a negative
+// MinSyncPeriod, a SyncPeriod shorter than it) give an error wrapping
+// [ErrInvalidOptions], and nothing starts. It panics if s is nil, or if
+// opts.DNS is a Server not made by [dns.Start].
+func Start(s *cluster.Sim, opts Options) (*Proxies, error) {
+	if s == nil {
+		panic("proxy: Start with a nil *cluster.Sim")
+	}
+	if opts.DNS != nil {
+		opts.DNS.Zone() // panics here, at the call, for a zero Server
+	}
 	if opts.MinSyncPeriod == 0 {
 		opts.MinSyncPeriod = time.Second
 	}
 	if opts.SyncPeriod == 0 {
 		opts.SyncPeriod = 30 * time.Second
+	}
+	switch {
+	case opts.Mode > IPVS:
+		return nil, fmt.Errorf("%w: unknown proxy mode %d", ErrInvalidOptions, opts.Mode)
+	case opts.MinSyncPeriod < 0:
+		return nil, fmt.Errorf("%w: MinSyncPeriod %s must be greater than or equal to 0", ErrInvalidOptions, opts.MinSyncPeriod)
+	case opts.SyncPeriod > 0 && opts.SyncPeriod < opts.MinSyncPeriod:
+		return nil, fmt.Errorf("%w: SyncPeriod %s must be greater than or equal to MinSyncPeriod %s", ErrInvalidOptions, opts.SyncPeriod, opts.MinSyncPeriod)
 	}
 	if opts.Lag == nil {
 		opts.Lag = s.Config().Timing.Watch
@@ -72,15 +99,28 @@ func Start(s *cluster.Sim, opts Options) *Proxies {
 		p.byName[x.name], p.byIP[x.ip] = x, x
 	}
 	s.Watch("network", cluster.Fixed(0), p.onPod, cluster.KindPod)
-	return p
+	return p, nil
+}
+
+// check panics, at the call, if p was not made by Start.
+func (p *Proxies) check() {
+	if p == nil || p.s == nil {
+		panic("proxy: use of Proxies not made by proxy.Start")
+	}
 }
 
 // Node returns the proxy on the named node, or nil.
-func (p *Proxies) Node(name string) *Node { return p.byName[name] }
+func (p *Proxies) Node(name string) *Node {
+	p.check()
+	return p.byName[name]
+}
 
 // Apps returns the registry that decides what each container image
 // answers.
-func (p *Proxies) Apps() *Apps { return p.apps }
+func (p *Proxies) Apps() *Apps {
+	p.check()
+	return p.apps
+}
 
 func key(ns, name string) string { return ns + "/" + name }
 

@@ -149,8 +149,12 @@ func parseURL(u string) (target, error) {
 // when it ends: at once for a refusal, after the app's latency for an
 // answer, after the timeout if nothing answers. A request whose URL,
 // timeout or client is wrong is not sent: Send returns the error, and
-// nothing changes.
+// nothing changes. A nil done sends the request and forgets it.
 func (p *Proxies) Send(req Request, done func(Response)) error {
+	p.check()
+	if done == nil {
+		done = forget
+	}
 	t, err := parseURL(req.URL)
 	if err != nil {
 		return err
@@ -166,6 +170,9 @@ func (p *Proxies) Send(req Request, done func(Response)) error {
 	p.exchange(p.requestRand, o, &t, timeout, false, done)
 	return nil
 }
+
+// forget is the done of a request nobody waits for.
+func forget(Response) {}
 
 // Do sends req and runs the simulation until it ends, as a client that
 // waits for its answer: virtual time moves on meanwhile, and whatever else
