@@ -113,9 +113,9 @@
 //     write changes and draws nothing, and a Service's random pick never
 //     takes a port the same Service asks for. Only the order of errors for
 //     a Service both invalid and unallocatable differs.
-//   - The kubernetes Service's Endpoints name one fixed control-plane
-//     address, the one before the first node's; there is no kubernetes
-//     EndpointSlice.
+//   - The kubernetes Service's Endpoints and EndpointSlice name one fixed
+//     control-plane address, the one before the first node's, written as
+//     the apiserver writes them.
 //   - The kubelet reads Services from the store when a container starts,
 //     not through its own lagging watch.
 //   - The load balancer is a pool of addresses handed out in order: no

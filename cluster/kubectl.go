@@ -315,9 +315,10 @@ type GetOptions struct {
 	Wide bool
 }
 
-// Get renders `kubectl get` for pods, nodes, ReplicaSets, Deployments or
-// Services as kubectl prints it, or kubectl's "No resources found in <ns>
-// namespace." when nothing matches.
+// Get renders `kubectl get` for pods, nodes, ReplicaSets, Deployments,
+// Services, Endpoints or EndpointSlices as kubectl prints it, or kubectl's
+// "No resources found in <ns> namespace." when nothing matches. Other kinds
+// give an error wrapping [ErrUsage].
 func (k *Kubectl) Get(kind Kind, opts GetOptions) (string, error) {
 	sel, err := selector.Parse(opts.Selector)
 	if err != nil {
