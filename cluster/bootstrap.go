@@ -3,7 +3,36 @@ package cluster
 import (
 	"fmt"
 	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/svcsim/svcsim/selector"
 )
+
+// The well-known node labels that place a node in the cloud's topology.
+const (
+	// LabelTopologyZone names the node's failure zone; the EndpointSlice
+	// controller copies it into each endpoint's zone field.
+	LabelTopologyZone = "topology.kubernetes.io/zone"
+	// LabelTopologyRegion names the region the node's zone is in.
+	LabelTopologyRegion = "topology.kubernetes.io/region"
+)
+
+// topologyConfig checks Config.Zones and Config.Region as the apiserver
+// would check the node labels they become, and takes a copy of Zones so
+// that the caller's slice can change without changing the cluster.
+func topologyConfig(cfg *Config) error {
+	for i, z := range cfg.Zones {
+		if p := selector.ValueProblems(z); p != nil {
+			return fmt.Errorf("%w: Zones[%d] %q is not a valid label value: %s", ErrConfig, i, z, strings.Join(p, "; "))
+		}
+	}
+	if p := selector.ValueProblems(cfg.Region); p != nil {
+		return fmt.Errorf("%w: Region %q is not a valid label value: %s", ErrConfig, cfg.Region, strings.Join(p, "; "))
+	}
+	cfg.Zones = slices.Clone(cfg.Zones)
+	return nil
+}
 
 // nodeState is the simulation's own record of a node: its address range
 // and whether it is up. The Node object in the store is what components
@@ -37,11 +66,16 @@ func (s *Sim) bootstrap(base netip.Addr) {
 		sub := netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), s.cfg.NodeCIDRMaskSize)
 		st := &nodeState{name: name, ip: ip.String(), ipam: newIPAM(sub), up: true}
 		s.nodes = append(s.nodes, st)
+		labels := map[string]string{"kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}
+		if len(s.cfg.Zones) > 0 {
+			labels[LabelTopologyZone] = s.cfg.Zones[i%len(s.cfg.Zones)]
+		}
+		if s.cfg.Region != "" {
+			labels[LabelTopologyRegion] = s.cfg.Region
+		}
 		node := &Node{
-			ObjectMeta: ObjectMeta{Name: name, Labels: map[string]string{
-				"kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux",
-			}},
-			Spec: NodeSpec{PodCIDR: sub.String()},
+			ObjectMeta: ObjectMeta{Name: name, Labels: labels},
+			Spec:       NodeSpec{PodCIDR: sub.String()},
 			Status: NodeStatus{
 				Addresses:  []NodeAddress{{Type: "InternalIP", Address: st.ip}, {Type: "Hostname", Address: name}},
 				Conditions: []NodeCondition{{Type: "Ready", Status: ConditionTrue, Reason: "KubeletReady", Message: "kubelet is posting ready status", LastHeartbeatTime: s.now, LastTransitionTime: s.now}},

@@ -371,8 +371,8 @@ func (k *Kubectl) GetEvents() (string, error) {
 	return b.String(), err
 }
 
-// Describe renders `kubectl describe` for a pod, a Deployment, a Service
-// or an Endpoints object.
+// Describe renders `kubectl describe` for a pod, a Deployment, a Service,
+// an Endpoints object or an EndpointSlice.
 func (k *Kubectl) Describe(kind Kind, name string) (string, error) {
 	notFound := &StatusError{Op: "get", Kind: kind, Namespace: k.ns, Name: name, Err: ErrNotFound}
 	var b bytes.Buffer
@@ -388,6 +388,12 @@ func (k *Kubectl) Describe(kind Kind, name string) (string, error) {
 			return "", notFound
 		}
 		err = DescribeEndpoints(&b, k.s.now, ep, k.eventsAbout(kind, name))
+	case KindEndpointSlice:
+		sl, ok := GetAs[*EndpointSlice](k.s, k.ns, name)
+		if !ok {
+			return "", notFound
+		}
+		err = DescribeEndpointSlice(&b, k.s.now, sl, k.eventsAbout(kind, name))
 	case KindPod:
 		p, ok := GetAs[*Pod](k.s, k.ns, name)
 		if !ok {

@@ -108,19 +108,19 @@ func DescribeEndpoints(w io.Writer, now Time, ep *Endpoints, events []Event) err
 	for _, ss := range ep.Subsets {
 		d.line(1, "Addresses:\t%s\n", joinIPs(ss.Addresses))
 		d.line(1, "NotReadyAddresses:\t%s\n", joinIPs(ss.NotReadyAddresses))
-		if len(ss.Ports) == 0 {
-			d.line(1, "Ports:\t<none>\n")
-			continue
-		}
-		d.line(1, "Ports:\n")
-		d.line(2, "Name\tPort\tProtocol\n")
-		d.line(2, "----\t----\t--------\n")
-		for _, p := range ss.Ports {
-			name := p.Name
-			if name == "" {
-				name = "<unset>"
+		// A subset without ports (a headless Service's) prints no Ports
+		// section at all.
+		if len(ss.Ports) > 0 {
+			d.line(1, "Ports:\n")
+			d.line(2, "Name\tPort\tProtocol\n")
+			d.line(2, "----\t----\t--------\n")
+			for _, p := range ss.Ports {
+				name := p.Name
+				if name == "" {
+					name = "<unset>"
+				}
+				d.line(2, "%s\t%d\t%s\n", name, p.Port, p.Protocol)
 			}
-			d.line(2, "%s\t%d\t%s\n", name, p.Port, p.Protocol)
 		}
 		d.line(0, "\n")
 	}
@@ -136,6 +136,86 @@ func DescribeEndpoints(w io.Writer, now Time, ep *Endpoints, events []Event) err
 	}
 	return sw.err
 }
+
+// DescribeEndpointSlice writes `kubectl describe endpointslice`: the
+// metadata, the address type and ports, then each endpoint with its
+// readiness, hostname, pod, node and zone, then events. A nil slice is an
+// error.
+func DescribeEndpointSlice(w io.Writer, now Time, sl *EndpointSlice, events []Event) error {
+	if sl == nil {
+		return fmt.Errorf("%w: no EndpointSlice to describe", ErrUsage)
+	}
+	sw := &stickyWriter{w: w}
+	tw := tabwriter.NewWriter(sw, 0, 8, 2, ' ', 0)
+	d := &describer{w: tw}
+	d.line(0, "Name:\t%s\n", sl.Name)
+	d.line(0, "Namespace:\t%s\n", sl.Namespace)
+	d.labels("Labels", sl.Labels)
+	d.annotations(sl.Annotations)
+	d.line(0, "AddressType:\t%s\n", sl.AddressType)
+	if len(sl.Ports) == 0 {
+		d.line(0, "Ports: <unset>\n")
+	} else {
+		d.line(0, "Ports:\n")
+		d.line(1, "Name\tPort\tProtocol\n")
+		d.line(1, "----\t----\t--------\n")
+		for _, p := range sl.Ports {
+			name, port, proto := "<unset>", "<unset>", ""
+			if p.Name != nil && *p.Name != "" {
+				name = *p.Name
+			}
+			if p.Port != nil {
+				port = strconv.Itoa(int(*p.Port))
+			}
+			if p.Protocol != nil {
+				proto = string(*p.Protocol)
+			}
+			d.line(1, "%s\t%s\t%s\n", name, port, proto)
+		}
+	}
+	if len(sl.Endpoints) == 0 {
+		d.line(0, "Endpoints: <none>\n")
+	} else {
+		d.line(0, "Endpoints:\n")
+		for _, e := range sl.Endpoints {
+			addrs := strings.Join(e.Addresses, ", ")
+			if addrs == "" {
+				addrs = "<none>"
+			}
+			d.line(1, "- Addresses:\t%s\n", addrs)
+			d.line(2, "Conditions:\n")
+			d.line(3, "Ready:\t%s\n", unsetOr(e.Conditions.Ready, strconv.FormatBool))
+			d.line(2, "Hostname:\t%s\n", unsetOr(e.Hostname, identity))
+			if e.TargetRef != nil {
+				d.line(2, "TargetRef:\t%s/%s\n", e.TargetRef.Kind, e.TargetRef.Name)
+			}
+			d.line(2, "NodeName:\t%s\n", unsetOr(e.NodeName, identity))
+			d.line(2, "Zone:\t%s\n", unsetOr(e.Zone, identity))
+		}
+	}
+	var own []Event
+	for _, e := range events {
+		if e.Kind == KindEndpointSlice && e.Namespace == sl.Namespace && e.Name == sl.Name {
+			own = append(own, e)
+		}
+	}
+	d.eventTable(now, own)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return sw.err
+}
+
+// unsetOr formats an optional field as kubectl describe does: "<unset>"
+// when it is nil.
+func unsetOr[T any](v *T, format func(T) string) string {
+	if v == nil {
+		return "<unset>"
+	}
+	return format(*v)
+}
+
+func identity(s string) string { return s }
 
 func joinIPs(as []EndpointAddress) string {
 	if len(as) == 0 {

@@ -73,3 +73,84 @@ Subsets:
 Events:  <none>
 `, b.String())
 }
+
+// TestDescribeEndpointsWithoutPorts: a headless Service's portless subset
+// prints no Ports section, as kubectl's describeEndpoints.
+func TestDescribeEndpointsWithoutPorts(t *testing.T) {
+	var b bytes.Buffer
+	ep := &Endpoints{ObjectMeta: ObjectMeta{Name: "db", Namespace: "default", Labels: map[string]string{"service.kubernetes.io/headless": ""},
+		Annotations: map[string]string{"endpoints.kubernetes.io/last-change-trigger-time": "2025-01-01T00:00:05Z"}},
+		Subsets: []EndpointSubset{{Addresses: addrs("10.244.0.5")}}}
+	require.NoError(t, DescribeEndpoints(&b, 0, ep, nil))
+	assert.Equal(t, `Name:         db
+Namespace:    default
+Labels:       service.kubernetes.io/headless=
+Annotations:  endpoints.kubernetes.io/last-change-trigger-time: 2025-01-01T00:00:05Z
+Subsets:
+  Addresses:          10.244.0.5
+  NotReadyAddresses:  <none>
+
+Events:  <none>
+`, b.String())
+}
+
+// TestDescribeEndpointSlice compares with kubectl's describeEndpointSliceV1
+// output: ports, then per endpoint its readiness, hostname, pod, node and
+// zone, "<unset>" for what is missing.
+func TestDescribeEndpointSlice(t *testing.T) {
+	var b bytes.Buffer
+	sl := &EndpointSlice{
+		ObjectMeta: ObjectMeta{Name: "web-abcde", Namespace: "default",
+			Labels:      map[string]string{"endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io", "kubernetes.io/service-name": "web"},
+			Annotations: map[string]string{"endpoints.kubernetes.io/last-change-trigger-time": "2025-01-01T00:00:05Z"}},
+		AddressType: "IPv4",
+		Ports:       []EndpointSlicePort{{Name: Ptr(""), Port: Ptr(int32(80)), Protocol: Ptr(ProtocolTCP)}, {Name: Ptr("metrics"), Protocol: Ptr(ProtocolUDP)}},
+		Endpoints: []Endpoint{
+			{Addresses: []string{"10.244.0.5"}, Conditions: EndpointConditions{Ready: Ptr(true)},
+				TargetRef: &ObjectReference{Kind: KindPod, Name: "web-1"}, NodeName: Ptr("node-1"), Zone: Ptr("zone-a")},
+			{Addresses: []string{"10.244.1.7"}, Conditions: EndpointConditions{Ready: Ptr(false)}, Hostname: Ptr("web-2")},
+		},
+	}
+	require.NoError(t, DescribeEndpointSlice(&b, 0, sl, nil))
+	assert.Equal(t, `Name:         web-abcde
+Namespace:    default
+Labels:       endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io
+              kubernetes.io/service-name=web
+Annotations:  endpoints.kubernetes.io/last-change-trigger-time: 2025-01-01T00:00:05Z
+AddressType:  IPv4
+Ports:
+  Name     Port     Protocol
+  ----     ----     --------
+  <unset>  80       TCP
+  metrics  <unset>  UDP
+Endpoints:
+  - Addresses:  10.244.0.5
+    Conditions:
+      Ready:    true
+    Hostname:   <unset>
+    TargetRef:  Pod/web-1
+    NodeName:   node-1
+    Zone:       zone-a
+  - Addresses:  10.244.1.7
+    Conditions:
+      Ready:   false
+    Hostname:  web-2
+    NodeName:  <unset>
+    Zone:      <unset>
+Events:        <none>
+`, b.String())
+
+	b.Reset()
+	require.NoError(t, DescribeEndpointSlice(&b, 0, &EndpointSlice{ObjectMeta: ObjectMeta{Name: "web-empty", Namespace: "default"}, AddressType: "IPv4"}, nil))
+	assert.Equal(t, `Name:         web-empty
+Namespace:    default
+Labels:       <none>
+Annotations:  <none>
+AddressType:  IPv4
+Ports: <unset>
+Endpoints: <none>
+Events:  <none>
+`, b.String())
+
+	assert.ErrorIs(t, DescribeEndpointSlice(&b, 0, nil, nil), ErrUsage)
+}

@@ -16,6 +16,15 @@ type Config struct {
 	Seed uint64
 	// Nodes is the number of nodes, named node-1, node-2, ...; 0 means 3.
 	Nodes int
+	// Zones spreads the nodes over failure zones round-robin, node-1 in
+	// Zones[0], node-2 in Zones[1], and so on, by labelling each with
+	// [LabelTopologyZone] as a cloud provider does; the EndpointSlice
+	// controller copies a node's zone onto its pods' endpoints. Empty
+	// means no zone labels. Each entry must be a valid label value.
+	Zones []string
+	// Region, if not empty, labels every node with [LabelTopologyRegion].
+	// It must be a valid label value.
+	Region string
 	// Timing is how long things take; the zero Timing means [Instant].
 	Timing Timing
 	// PodCIDR is the cluster's pod range, default 10.244.0.0/16. Node i
@@ -97,6 +106,9 @@ func New(cfg Config) (*Sim, error) {
 	}
 	if cfg.Nodes < 0 || cfg.Nodes > 5000 {
 		return nil, fmt.Errorf("%w: Nodes must be between 1 and 5000, got %d", ErrConfig, cfg.Nodes)
+	}
+	if err := topologyConfig(&cfg); err != nil {
+		return nil, err
 	}
 	if cfg.Timing.Watch == nil && cfg.Timing.ContainerStart == nil && cfg.Timing.NodeMonitorGracePeriod == 0 {
 		cfg.Timing = Instant()

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/svcsim/svcsim/cluster"
 )
@@ -173,41 +174,55 @@ func share(subsets []cluster.EndpointSubset, all, room int, field func(*cluster.
 	}
 }
 
-// writeEndpoints brings the Service's Endpoints object up to date, writing
-// only when something changed.
-func (c *Controller) writeEndpoints(svc *service) {
+// writeEndpoints brings the Service's Endpoints object up to date, as the
+// Endpoints controller's syncService does: nothing is written when the
+// subsets, the labels and the capacity annotation are already right;
+// otherwise the object is written with trigger as its trigger time (or
+// without one, when trigger is zero), and the subsets cut to MaxEndpoints.
+func (c *Controller) writeEndpoints(svc *service, trigger time.Time) {
 	subsets := svc.buildSubsets()
-	want := &cluster.Endpoints{
-		ObjectMeta: cluster.ObjectMeta{Name: svc.name, Namespace: svc.ns,
-			Labels: labelsFor(svc, map[string]string{EndpointsManagedByLabel: Name})},
-		Subsets: subsets,
-	}
-	if truncate(want.Subsets) {
-		want.Annotations = map[string]string{OverCapacityAnnotation: "truncated"}
-	}
+	labels := svc.endpointsLabels()
 	cur, ok := cluster.GetAs[*cluster.Endpoints](c.s, svc.ns, svc.name)
+	if ok && reflect.DeepEqual(cur.Subsets, subsets) && reflect.DeepEqual(cur.Labels, labels) &&
+		capacityAnnotationRight(cur) {
+		return
+	}
+	want := cur
+	if !ok {
+		want = &cluster.Endpoints{ObjectMeta: cluster.ObjectMeta{Name: svc.name, Namespace: svc.ns}}
+	}
+	want.Subsets, want.Labels = subsets, labels
+	want.Annotations = withTrigger(want.Annotations, trigger)
+	if truncate(want.Subsets) {
+		if want.Annotations == nil {
+			want.Annotations = map[string]string{}
+		}
+		want.Annotations[OverCapacityAnnotation] = "truncated"
+	} else if delete(want.Annotations, OverCapacityAnnotation); len(want.Annotations) == 0 {
+		want.Annotations = nil
+	}
 	if !ok {
 		if _, err := c.s.Create(want); err != nil {
 			c.failed(svc, "FailedToCreateEndpoint", err)
 		}
 		return
 	}
-	if reflect.DeepEqual(cur.Subsets, want.Subsets) && reflect.DeepEqual(cur.Labels, want.Labels) &&
-		cur.Annotations[OverCapacityAnnotation] == want.Annotations[OverCapacityAnnotation] {
-		return
-	}
-	cur.Subsets, cur.Labels = want.Subsets, want.Labels
-	if cur.Annotations == nil && want.Annotations != nil {
-		cur.Annotations = map[string]string{}
-	}
-	if want.Annotations != nil {
-		cur.Annotations[OverCapacityAnnotation] = "truncated"
-	} else {
-		delete(cur.Annotations, OverCapacityAnnotation)
-	}
-	if _, err := c.s.Update(cur); err != nil {
+	if _, err := c.s.Update(want); err != nil {
 		c.failed(svc, "FailedToUpdateEndpoint", err)
 	}
+}
+
+// capacityAnnotationRight reports whether an Endpoints object's
+// over-capacity annotation needs no change: it is absent and the object is
+// within the cap. An object that is over capacity, annotated or not, is
+// always rewritten, as Kubernetes' capacityAnnotationSetCorrectly has it.
+func capacityAnnotationRight(ep *cluster.Endpoints) bool {
+	n := 0
+	for _, ss := range ep.Subsets {
+		n += len(ss.Addresses) + len(ss.NotReadyAddresses)
+	}
+	_, annotated := ep.Annotations[OverCapacityAnnotation]
+	return n <= MaxEndpoints && !annotated
 }
 
 // failed records a write the apiserver refused as a warning event on the

@@ -2,6 +2,7 @@ package endpoints
 
 import (
 	"slices"
+	"time"
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/selector"
@@ -53,6 +54,10 @@ type Controller struct {
 	scheduled bool
 	// sliceNames are the EndpointSlices written for each Service, in order.
 	sliceNames map[string][]string
+	// zones is the topology.kubernetes.io/zone label of each node the
+	// controller has seen, "" for none.
+	zones    map[string]string
+	triggers triggers
 }
 
 // pair is a namespaced label key=value, the unit of both indexes.
@@ -65,6 +70,7 @@ type pod struct {
 	frozen              *selector.Frozen
 	ip, node            string
 	ready, terminating  bool
+	readyAt             time.Time // the Ready condition's last transition; zero without one
 	terminal            bool
 	hostname, subdomain string
 	ports               []cluster.ContainerPort
@@ -74,6 +80,7 @@ type pod struct {
 // service is what the controller keeps of a Service.
 type service struct {
 	ns, name, uid string
+	created       time.Time
 	labels        selector.Set
 	sel           selector.Selector
 	set           selector.Set
@@ -102,8 +109,10 @@ func Start(s *cluster.Sim, opts Options) *Controller {
 		pods: map[string]*pod{}, services: map[string]*service{},
 		svcIndex: map[pair]map[string]*service{}, podIndex: map[pair]map[string]*pod{},
 		dirty: map[string]bool{}, sliceNames: map[string][]string{},
+		zones: map[string]string{}, triggers: triggers{},
 	}
 	s.Watch(Name, opts.Lag, c.onPod, cluster.KindPod)
+	s.Watch(Name, opts.Lag, c.onNode, cluster.KindNode)
 	s.Watch(Name, opts.Lag, c.onService, cluster.KindService)
 	s.Watch(Name, opts.Lag, c.onEndpoints, cluster.KindEndpoints)
 	return c
@@ -134,6 +143,9 @@ func newPod(p *cluster.Pod) *pod {
 	}
 	for _, ct := range p.Spec.Containers {
 		x.ports = append(x.ports, ct.Ports...)
+	}
+	if c, ok := p.Condition(cluster.PodReady); ok {
+		x.readyAt = apiTime(c.LastTransitionTime)
 	}
 	return x
 }
@@ -247,9 +259,11 @@ func (c *Controller) onService(ev cluster.WatchEvent) {
 	if ev.Type == cluster.Deleted {
 		c.deleteObjects(o.Namespace, o.Name)
 		delete(c.dirty, k)
+		delete(c.triggers, k)
 		return
 	}
-	svc := &service{ns: o.Namespace, name: o.Name, uid: o.UID, labels: o.Labels.Clone(), spec: o.DeepCopy().Spec, managed: managed(&o.Spec), members: map[string]*pod{}}
+	svc := &service{ns: o.Namespace, name: o.Name, uid: o.UID, created: apiTime(o.CreationTimestamp), labels: o.Labels.Clone(),
+		spec: o.DeepCopy().Spec, managed: managed(&o.Spec), members: map[string]*pod{}}
 	c.services[k] = svc
 	if !svc.managed {
 		return
@@ -286,6 +300,19 @@ func (c *Controller) onService(ev cluster.WatchEvent) {
 	c.markDirty(k)
 }
 
+// onNode records a node's zone. It schedules no sync: as in Kubernetes,
+// where a node's labels matter to the EndpointSlice controller only for
+// topology hints, a new zone reaches the slices the next time something
+// else makes the Service sync.
+func (c *Controller) onNode(ev cluster.WatchEvent) {
+	n := ev.Object.(*cluster.Node)
+	if ev.Type == cluster.Deleted {
+		delete(c.zones, n.Name)
+		return
+	}
+	c.zones[n.Name] = n.Labels[cluster.LabelTopologyZone]
+}
+
 // onEndpoints rewrites a managed Service's Endpoints when someone deletes
 // them, as Kubernetes' controller does.
 func (c *Controller) onEndpoints(ev cluster.WatchEvent) {
@@ -312,8 +339,11 @@ func (c *Controller) sync() {
 		if svc == nil || !svc.managed {
 			continue
 		}
-		c.writeEndpoints(svc)
-		c.writeSlices(svc)
+		// Computed before knowing whether anything will be written, so
+		// that a sync with nothing to write still consumes the changes.
+		trigger := c.triggers.next(k, svc.created, svc.members)
+		c.writeEndpoints(svc, trigger)
+		c.writeSlices(svc, trigger)
 	}
 }
 
@@ -382,16 +412,69 @@ func (svc *service) hostname(p *pod) string {
 	return ""
 }
 
-func labelsFor(svc *service, extra map[string]string) selector.Set {
+// endpointsLabels are the labels of a Service's Endpoints, as the
+// Endpoints controller sets them: the Service's own, its managed-by label,
+// and the headless label exactly when the Service has no cluster IP, even
+// against a headless label set on the Service.
+func (svc *service) endpointsLabels() selector.Set {
 	l := selector.Set{}
 	for k, v := range svc.labels {
 		l[k] = v
 	}
-	for k, v := range extra {
-		l[k] = v
-	}
-	if svc.headless() {
-		l[HeadlessLabel] = ""
-	}
+	l[EndpointsManagedByLabel] = Name
+	setHeadless(l, svc.headless())
 	return l
+}
+
+// sliceLabels are the labels of a Service's EndpointSlices, as the
+// EndpointSlice reconciler sets them: the Service's own but for the
+// reserved keys, which it sets itself.
+func (svc *service) sliceLabels() selector.Set {
+	l := selector.Set{}
+	for k, v := range svc.labels {
+		if !reservedSliceLabel(k) {
+			l[k] = v
+		}
+	}
+	setHeadless(l, svc.headless())
+	l[ServiceNameLabel] = svc.name
+	l[SliceManagedByLabel] = SliceManagedBy
+	return l
+}
+
+// reservedSliceLabel reports whether the EndpointSlice controller owns a
+// label key on its slices, so that a Service's label of that key is not
+// copied.
+func reservedSliceLabel(k string) bool {
+	return k == ServiceNameLabel || k == SliceManagedByLabel || k == HeadlessLabel
+}
+
+func setHeadless(l selector.Set, headless bool) {
+	if headless {
+		l[HeadlessLabel] = ""
+	} else {
+		delete(l, HeadlessLabel)
+	}
+}
+
+// sliceLabelsChanged reports whether a slice's labels need rewriting: the
+// reconciler compares only the keys it does not own, so a slice whose
+// reserved labels alone differ is left as it is.
+func sliceLabelsChanged(slice, svc selector.Set) bool {
+	n := 0
+	for k, v := range slice {
+		if reservedSliceLabel(k) {
+			continue
+		}
+		if sv, ok := svc[k]; !ok || sv != v {
+			return true
+		}
+		n++
+	}
+	for k := range svc {
+		if !reservedSliceLabel(k) {
+			n--
+		}
+	}
+	return n != 0
 }

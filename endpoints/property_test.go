@@ -55,7 +55,12 @@ func expected(s *cluster.Sim, svc *cluster.Service) (ready, notReady, sliced []s
 				continue
 			}
 			e := fmt.Sprintf("%s:%d", p.Status.PodIP, port)
-			sliced = append(sliced, fmt.Sprintf("%s ready=%v serving=%v terminating=%v", e, p.IsReady() && !p.Terminating(), p.IsReady(), p.Terminating()))
+			zone := ""
+			if n, ok := cluster.GetAs[*cluster.Node](s, "", p.Spec.NodeName); ok {
+				zone = n.Labels[cluster.LabelTopologyZone]
+			}
+			sliced = append(sliced, fmt.Sprintf("%s ready=%v serving=%v terminating=%v node=%s zone=%s", e,
+				p.IsReady() && !p.Terminating(), p.IsReady(), p.Terminating(), p.Spec.NodeName, zone))
 			switch {
 			case p.Terminating():
 			case p.IsReady():
@@ -90,9 +95,16 @@ func actual(s *cluster.Sim, svc *cluster.Service) (ready, notReady, sliced []str
 	sel := selector.FromValidatedSet(selector.Set{endpoints.ServiceNameLabel: svc.Name})
 	for _, sl := range cluster.ListAs[*cluster.EndpointSlice](s, svc.Namespace, sel) {
 		for _, e := range sl.Endpoints {
+			node, zone := "<nil>", ""
+			if e.NodeName != nil {
+				node = *e.NodeName
+			}
+			if e.Zone != nil {
+				zone = *e.Zone
+			}
 			for _, p := range sl.Ports {
-				sliced = append(sliced, fmt.Sprintf("%s:%d ready=%v serving=%v terminating=%v", e.Addresses[0], *p.Port,
-					*e.Conditions.Ready, *e.Conditions.Serving, *e.Conditions.Terminating))
+				sliced = append(sliced, fmt.Sprintf("%s:%d ready=%v serving=%v terminating=%v node=%s zone=%s", e.Addresses[0], *p.Port,
+					*e.Conditions.Ready, *e.Conditions.Serving, *e.Conditions.Terminating, node, zone))
 			}
 		}
 	}
@@ -104,14 +116,17 @@ func actual(s *cluster.Sim, svc *cluster.Service) (ready, notReady, sliced []str
 
 // TestEndpointsMatchBruteForce: after any sequence of pod and Service
 // changes, once the loop settles, every managed Service's Endpoints and
-// EndpointSlices equal a computation from scratch over the store.
+// EndpointSlices equal a computation from scratch over the store, each
+// endpoint with its node's zone; both carry the headless label exactly
+// when the Service has no cluster IP.
 func TestEndpointsMatchBruteForce(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		timing := cluster.Instant()
 		if rapid.Bool().Draw(t, "realistic") {
 			timing = cluster.Realistic()
 		}
-		s := clustertest.New(t, cluster.Config{Seed: rapid.Uint64().Draw(t, "seed"), Timing: timing})
+		zones := rapid.SampledFrom([][]string{nil, {"a"}, {"a", "b"}}).Draw(t, "zones")
+		s := clustertest.New(t, cluster.Config{Seed: rapid.Uint64().Draw(t, "seed"), Timing: timing, Zones: zones})
 		endpoints.Start(s, endpoints.Options{MaxEndpointsPerSlice: rapid.IntRange(1, 4).Draw(t, "maxPerSlice")})
 		k := s.Kubectl("")
 		steps := rapid.IntRange(1, 25).Draw(t, "steps")
@@ -151,6 +166,12 @@ func TestEndpointsMatchBruteForce(t *testing.T) {
 				}
 				svc := &cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: name},
 					Spec: cluster.ServiceSpec{Selector: sel, Ports: []cluster.ServicePort{{Port: 80, TargetPort: target}}}}
+				if rapid.Bool().Draw(t, "headless") {
+					svc.Spec.ClusterIP = cluster.ClusterIPNone
+				}
+				if rapid.Bool().Draw(t, "labelled headless") {
+					svc.Labels = selector.Set{endpoints.HeadlessLabel: "x"}
+				}
 				if cur, ok := cluster.GetAs[*cluster.Service](s, "default", name); ok {
 					cur.Spec.Selector, cur.Spec.Ports = svc.Spec.Selector, svc.Spec.Ports
 					_, _ = s.Update(cur)
@@ -186,8 +207,26 @@ func TestEndpointsMatchBruteForce(t *testing.T) {
 			if !slices.Equal(ws, gs) {
 				t.Fatalf("Service %s: slices %v, want %v", svc.Name, gs, ws)
 			}
+			checkHeadless(t, s, svc)
 		}
 	})
+}
+
+// checkHeadless fails unless the Service's Endpoints and slices carry the
+// headless label, with an empty value, exactly when it has no cluster IP.
+func checkHeadless(t *rapid.T, s *cluster.Sim, svc *cluster.Service) {
+	headless := svc.Spec.ClusterIP == cluster.ClusterIPNone
+	check := func(what string, l selector.Set) {
+		v, ok := l[endpoints.HeadlessLabel]
+		if ok != headless || v != "" {
+			t.Fatalf("Service %s (clusterIP %q, labels %v): %s labels %v", svc.Name, svc.Spec.ClusterIP, svc.Labels, what, l)
+		}
+	}
+	ep, _ := cluster.GetAs[*cluster.Endpoints](s, svc.Namespace, svc.Name)
+	check("Endpoints", ep.Labels)
+	for _, sl := range cluster.ListAs[*cluster.EndpointSlice](s, svc.Namespace, selector.FromValidatedSet(selector.Set{endpoints.ServiceNameLabel: svc.Name})) {
+		check("EndpointSlice "+sl.Name, sl.Labels)
+	}
 }
 
 func TestEndpointsMatchBruteForceAtScale(t *testing.T) {

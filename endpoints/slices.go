@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/svcsim/svcsim/cluster"
 )
@@ -13,16 +14,22 @@ import (
 // sliceEndpoint builds a pod's endpoint with the EndpointSlice
 // controller's conditions: serving is readiness, terminating is a pending
 // deletion, and ready is serving and not terminating (or everything, with
-// publishNotReadyAddresses).
-func (svc *service) sliceEndpoint(p *pod) cluster.Endpoint {
+// publishNotReadyAddresses). nodeName is the pod's node, if it has one, and
+// zone that node's zone label, if not empty.
+func (svc *service) sliceEndpoint(p *pod, zones map[string]string) cluster.Endpoint {
 	serving, terminating := p.ready, p.terminating
 	ready := svc.spec.PublishNotReadyAddresses || (serving && !terminating)
-	node := p.node
 	ep := cluster.Endpoint{
 		Addresses:  []string{p.ip},
 		Conditions: cluster.EndpointConditions{Ready: &ready, Serving: &serving, Terminating: &terminating},
-		NodeName:   &node,
 		TargetRef:  &cluster.ObjectReference{Kind: cluster.KindPod, Namespace: p.ns, Name: p.name, UID: p.uid},
+	}
+	if p.node != "" {
+		node := p.node
+		ep.NodeName = &node
+	}
+	if z := zones[p.node]; z != "" {
+		ep.Zone = &z
 	}
 	if h := svc.hostname(p); h != "" {
 		ep.Hostname = &h
@@ -60,7 +67,7 @@ func slicePortsKey(ps []cluster.EndpointSlicePort) string {
 // pods grouped by their resolved ports, each group sorted by address and
 // cut into slices of at most max endpoints; one empty placeholder when
 // there are none.
-func (svc *service) desiredSlices(max int) []cluster.EndpointSlice {
+func (svc *service) desiredSlices(max int, zones map[string]string) []cluster.EndpointSlice {
 	groups := map[string][]cluster.Endpoint{}
 	groupPorts := map[string][]cluster.EndpointSlicePort{}
 	for _, p := range svc.sortedMembers() {
@@ -70,7 +77,7 @@ func (svc *service) desiredSlices(max int) []cluster.EndpointSlice {
 		}
 		ps := svc.slicePorts(p)
 		k := slicePortsKey(ps)
-		groups[k] = append(groups[k], svc.sliceEndpoint(p))
+		groups[k] = append(groups[k], svc.sliceEndpoint(p, zones))
 		groupPorts[k] = ps
 	}
 	keys := make([]string, 0, len(groups))
@@ -115,11 +122,12 @@ func (c *Controller) ownSlices(ns, name string) []*cluster.EndpointSlice {
 // writeSlices brings the Service's EndpointSlices up to date: the desired
 // slices take the existing slices' names in order, new ones are created
 // with generateName "<service>-", and leftovers are deleted. Unchanged
-// slices are not written.
-func (c *Controller) writeSlices(svc *service) {
-	want := svc.desiredSlices(c.opts.MaxEndpointsPerSlice)
+// slices are not written; those created or updated carry trigger as their
+// trigger time, or lose it when trigger is zero.
+func (c *Controller) writeSlices(svc *service, trigger time.Time) {
+	want := svc.desiredSlices(c.opts.MaxEndpointsPerSlice, c.zones)
 	have := c.ownSlices(svc.ns, svc.name)
-	labels := labelsFor(svc, map[string]string{ServiceNameLabel: svc.name, SliceManagedByLabel: SliceManagedBy})
+	labels := svc.sliceLabels()
 	owner := cluster.OwnerReference{APIVersion: "v1", Kind: cluster.KindService, Name: svc.name, UID: svc.uid,
 		Controller: cluster.Ptr(true), BlockOwnerDeletion: cluster.Ptr(true)}
 	var names []string
@@ -131,16 +139,18 @@ func (c *Controller) writeSlices(svc *service) {
 			cur := have[i]
 			names = append(names, cur.Name)
 			if reflect.DeepEqual(cur.Endpoints, w.Endpoints) && reflect.DeepEqual(cur.Ports, w.Ports) &&
-				reflect.DeepEqual(cur.Labels, w.Labels) && cur.AddressType == w.AddressType {
+				!sliceLabelsChanged(cur.Labels, svc.labels) && cur.AddressType == w.AddressType {
 				continue
 			}
 			cur.Endpoints, cur.Ports, cur.Labels, cur.AddressType = w.Endpoints, w.Ports, w.Labels, w.AddressType
 			cur.OwnerReferences = w.OwnerReferences
+			cur.Annotations = withTrigger(cur.Annotations, trigger)
 			if _, err := c.s.Update(cur); err != nil {
 				c.failed(svc, "FailedToUpdateEndpointSlices", err)
 			}
 			continue
 		}
+		w.Annotations = withTrigger(nil, trigger)
 		w.GenerateName = svc.name + "-"
 		if len(w.GenerateName) > 58 {
 			w.GenerateName = svc.name
