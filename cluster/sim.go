@@ -16,7 +16,8 @@ type Config struct {
 	Seed uint64
 	// Nodes is the number of nodes, named node-1, node-2, ...; 0 means 3.
 	Nodes int
-	// Timing is how long things take; the zero Timing means [Instant].
+	// Timing is how long things take. Its unset fields take [Instant]'s
+	// values, so the zero Timing is Instant.
 	Timing Timing
 	// PodCIDR is the cluster's pod range, default 10.244.0.0/16. Node i
 	// gets the i-th subrange of size NodeCIDRMaskSize (default /24).
@@ -94,15 +95,11 @@ func New(cfg Config) (*Sim, error) {
 	if cfg.Nodes < 0 || cfg.Nodes > 5000 {
 		return nil, fmt.Errorf("%w: Nodes must be between 1 and 5000, got %d", ErrConfig, cfg.Nodes)
 	}
-	if cfg.Timing.Watch == nil && cfg.Timing.ContainerStart == nil && cfg.Timing.NodeMonitorGracePeriod == 0 {
-		cfg.Timing = Instant()
+	timing, err := cfg.Timing.withDefaults()
+	if err != nil {
+		return nil, err
 	}
-	if cfg.Timing.ContainerStart == nil {
-		cfg.Timing.ContainerStart = Fixed(0)
-	}
-	if cfg.Timing.NodeMonitorGracePeriod <= 0 {
-		cfg.Timing.NodeMonitorGracePeriod = Instant().NodeMonitorGracePeriod
-	}
+	cfg.Timing = timing
 	if cfg.PodCIDR == "" {
 		cfg.PodCIDR = "10.244.0.0/16"
 	}
