@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -285,4 +286,27 @@ func TestBusyErrorStillFromSettle(t *testing.T) {
 	var busy *BusyError
 	require.True(t, errors.As(err, &busy))
 	assert.Equal(t, []string{"spinner Timer: 1"}, busy.Pending)
+}
+
+func TestADeliveryPastTheEndHoldsBackTheRest(t *testing.T) {
+	// A change delayed past the end of time never arrives, and the later
+	// ones, which may not overtake it, never do either.
+	s := newSim(t, Config{Seed: 1})
+	lags := []time.Duration{time.Second, math.MaxInt64, 0}
+	var got []string
+	s.Watch("slow", LagFunc(func(*rand.Rand) time.Duration {
+		d := lags[0]
+		if len(lags) > 1 {
+			lags = lags[1:]
+		}
+		return d
+	}), func(ev WatchEvent) { got = append(got, ev.Object.Meta().Name) }, KindPod)
+	for _, name := range []string{"first", "second", "third"} {
+		_, err := s.Create(webPod(name))
+		require.NoError(t, err)
+	}
+	require.NoError(t, s.Settle())
+	require.NoError(t, s.RunFor(math.MaxInt64))
+	assert.Equal(t, []string{"first"}, got)
+	assert.True(t, mustPod(t, s, "third").IsReady(), "the other watchers go on")
 }

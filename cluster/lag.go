@@ -12,8 +12,9 @@ import (
 // source. Every watch subscriber has one: each change reaches it that long
 // after it happened, and never before an earlier change did. A negative
 // delay counts as zero, since nothing can happen before its cause, and a
-// delay that reaches past [EndOfTime] means never. A nil pointer or func is
-// not a Lag: [New] and [Sim.Watch] refuse one.
+// delay that reaches [EndOfTime] means never: neither that change nor any
+// later one (which may not overtake it) reaches the subscriber. A nil
+// pointer or func is not a Lag: [New] and [Sim.Watch] refuse one.
 type Lag interface {
 	Draw(r *rand.Rand) time.Duration
 }

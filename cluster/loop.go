@@ -167,7 +167,8 @@ func (s *Sim) RunUntil(t Time) error {
 	return nil
 }
 
-// DefaultSettleLimit is how many events [Sim.Settle] runs before it gives up.
+// DefaultSettleLimit is how many events [Sim.Settle], [Sim.RunFor] and
+// [Sim.RunUntil] run before they give up.
 const DefaultSettleLimit = 10_000_000
 
 // Settle runs events until nothing is left to happen: no event is pending

@@ -34,7 +34,9 @@ type Config struct {
 	// always covers all of them); 0 means [DefaultTraceCapacity] and a
 	// negative value keeps none.
 	TraceCapacity int
-	// SettleLimit bounds [Sim.Settle]; 0 means [DefaultSettleLimit].
+	// SettleLimit bounds the events one call of [Sim.Settle], [Sim.RunFor]
+	// or [Sim.RunUntil] may run; 0 means [DefaultSettleLimit]. Raise it for
+	// a run that is long and busy on purpose.
 	SettleLimit int
 	// EventCapacity is how many events (kubectl get events) to keep; 0
 	// means [DefaultEventCapacity] and a negative value keeps none.
