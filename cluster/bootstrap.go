@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"fmt"
-	"net/netip"
 	"slices"
 	"strings"
 
@@ -48,7 +47,7 @@ type nodeState struct {
 // bootstrap creates the built-in namespaces, the nodes and the kubernetes
 // Service, and starts the scheduler, the controllers and a kubelet per
 // node, as a freshly installed cluster has them.
-func (s *Sim) bootstrap(base netip.Addr) {
+func (s *Sim) bootstrap(plan netPlan) {
 	s.current = "bootstrap"
 	defer func() { s.current = "" }()
 	for _, ns := range []string{"default", "kube-node-lease", "kube-public", "kube-system"} {
@@ -56,14 +55,9 @@ func (s *Sim) bootstrap(base netip.Addr) {
 			panic(err) // fixed names: cannot fail
 		}
 	}
-	ip := base
-	hostBits := 32 - s.cfg.NodeCIDRMaskSize
-	for i := 0; i < s.cfg.Nodes; i++ {
+	for i, ip := range plan.nodeIPs {
 		name := fmt.Sprintf("node-%d", i+1)
-		a := s.podCIDR.Addr().As4()
-		v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
-		v += uint32(i) << hostBits
-		sub := netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), s.cfg.NodeCIDRMaskSize)
+		sub := plan.podRanges[i]
 		st := &nodeState{name: name, ip: ip.String(), ipam: newIPAM(sub), up: true}
 		s.nodes = append(s.nodes, st)
 		labels := map[string]string{"kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}
@@ -85,9 +79,8 @@ func (s *Sim) bootstrap(base netip.Addr) {
 		if _, err := s.Create(node); err != nil {
 			panic(err)
 		}
-		ip = ip.Next()
 	}
-	s.bootstrapServices(base)
+	s.bootstrapServices(plan.nodeIPs[0])
 	s.startScheduler()
 	s.startReplicaSetController()
 	s.startDeploymentController()

@@ -225,10 +225,14 @@ func (k *kubelet) resumeProbe(rt *podRuntime, c *containerRuntime) {
 	c.gen++
 	next := c.nextProbe
 	if next < k.s.now {
+		// The first beat at or after now: now plus what is left of the
+		// period it falls in, which cannot overflow as counting whole
+		// periods from next could.
 		period := secondsDuration(int64(c.probe.PeriodSeconds))
-		behind := k.s.now.Sub(next)
-		steps := (behind + period - 1) / period
-		next = next.Add(steps * period)
+		next = k.s.now
+		if rem := k.s.now.Sub(c.nextProbe) % period; rem != 0 {
+			next = next.Add(period - rem)
+		}
 	}
 	k.scheduleProbe(rt, c, next)
 }

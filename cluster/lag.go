@@ -1,13 +1,21 @@
 package cluster
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
+	"reflect"
 	"time"
 )
 
 // Lag is a distribution of delays. Every watch subscriber has one, drawn
 // from a seeded stream of that subscriber's own: each change reaches it
-// that long after it happened, and never before an earlier change did.
+// that long after it happened, and never before an earlier change did. A
+// negative delay counts as zero, since nothing can happen before its
+// cause, and a delay that reaches [EndOfTime] means never: neither that
+// change nor any later one (which may not overtake it) reaches the
+// subscriber. A nil pointer or func is not a Lag: [New] and [Sim.Watch]
+// refuse one.
 type Lag interface {
 	Draw(r *rand.Rand) time.Duration
 }
@@ -18,15 +26,26 @@ type Fixed time.Duration
 // Draw returns the delay; it draws nothing from r.
 func (f Fixed) Draw(*rand.Rand) time.Duration { return time.Duration(f) }
 
-// Uniform draws a delay uniformly from [Min, Max].
+// Uniform draws a delay uniformly from [Min, Max]. Any Min and Max will
+// do, the extremes of time.Duration included.
 type Uniform struct{ Min, Max time.Duration }
 
-// Draw returns a delay in [Min, Max]; Min when Max <= Min.
+// Draw returns a delay in [Min, Max]; Min when Max <= Min, without drawing.
 func (u Uniform) Draw(r *rand.Rand) time.Duration {
 	if u.Max <= u.Min {
 		return u.Min
 	}
-	return u.Min + time.Duration(r.Int64N(int64(u.Max-u.Min)+1))
+	// The width Max-Min can exceed MaxInt64 (Min negative, Max positive),
+	// but never MaxUint64: count in unsigned arithmetic, where the
+	// wrap-around of two's complement gives the right answers.
+	span := uint64(u.Max) - uint64(u.Min)
+	var n uint64
+	if span == math.MaxUint64 {
+		n = r.Uint64() // the whole of time.Duration
+	} else {
+		n = r.Uint64N(span + 1) // draws as Int64N did for spans that fit
+	}
+	return time.Duration(uint64(u.Min) + n)
 }
 
 // LagFunc adapts a function to [Lag], for any distribution of your own.
@@ -37,25 +56,68 @@ type LagFunc func(r *rand.Rand) time.Duration
 func (f LagFunc) Draw(r *rand.Rand) time.Duration { return f(r) }
 
 // Timing is how long things take in the simulated cluster: the lag of each
-// component's watch and the kubelet's own delays.
+// component's watch and the kubelet's own delays. A field left unset (nil,
+// or zero) takes its value from [Instant], field by field, so a Timing that
+// sets only Scheduler keeps that lag and is instant everywhere else.
 type Timing struct {
-	// Watch is the default lag of every watch subscriber, built-in or not.
+	// Watch is the default lag of every watch subscriber, built-in or not;
+	// nil means Fixed(0).
 	Watch Lag
 	// Scheduler, Kubelet and Controllers override Watch for those components
 	// when not nil.
 	Scheduler   Lag
 	Kubelet     Lag
 	Controllers Lag
-	// ContainerStart is how long after a pod gets its IP its containers run.
+	// ContainerStart is how long after a pod gets its IP its containers
+	// run; nil means Fixed(0).
 	ContainerStart Lag
 	// ControllerBatch is how long a controller's work queue holds an object
 	// before syncing it; the events that arrive meanwhile cost no extra
-	// sync, as they would not while a real controller is busy.
+	// sync, as they would not while a real controller is busy. Zero or
+	// negative means no batching.
 	ControllerBatch time.Duration
 	// NodeMonitorGracePeriod is how long a node may be silent before the
 	// control plane marks it and its pods not ready (kube-controller-manager
-	// --node-monitor-grace-period).
+	// --node-monitor-grace-period); zero or negative means Instant's 50 s.
 	NodeMonitorGracePeriod time.Duration
+}
+
+// withDefaults fills t's unset fields from [Instant]. It refuses a Lag that
+// is a nil pointer or func, which would otherwise fail only later, inside
+// the loop, when something draws from it.
+func (t Timing) withDefaults() (Timing, error) {
+	for _, f := range []struct {
+		name string
+		lag  Lag
+	}{{"Watch", t.Watch}, {"Scheduler", t.Scheduler}, {"Kubelet", t.Kubelet}, {"Controllers", t.Controllers}, {"ContainerStart", t.ContainerStart}} {
+		if f.lag != nil && nilLag(f.lag) {
+			return t, fmt.Errorf("%w: Timing.%s is a nil %T", ErrConfig, f.name, f.lag)
+		}
+	}
+	d := Instant()
+	if t.Watch == nil {
+		t.Watch = d.Watch
+	}
+	if t.ContainerStart == nil {
+		t.ContainerStart = d.ContainerStart
+	}
+	if t.ControllerBatch < 0 {
+		t.ControllerBatch = 0
+	}
+	if t.NodeMonitorGracePeriod <= 0 {
+		t.NodeMonitorGracePeriod = d.NodeMonitorGracePeriod
+	}
+	return t, nil
+}
+
+// nilLag reports whether l holds a nil pointer or func: a value that
+// satisfies Lag but panics when drawn from.
+func nilLag(l Lag) bool {
+	switch v := reflect.ValueOf(l); v.Kind() {
+	case reflect.Func, reflect.Pointer, reflect.Map, reflect.Slice, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
 }
 
 // Instant is the timing in which nothing takes time: every watch delivery

@@ -68,10 +68,15 @@ func (q *queue) pop() event {
 	return top
 }
 
-// schedule queues fn to run at t, never earlier than now.
+// schedule queues fn to run at t, never earlier than now. An event due at
+// or after EndOfTime would never run, so it is not queued at all: it keeps
+// nothing busy, and no later event can be overtaken by it.
 func (s *Sim) schedule(t Time, tr TraceEntry, idle bool, fn func()) {
 	if t < s.now {
 		t = s.now
+	}
+	if t >= EndOfTime {
+		return
 	}
 	s.seq++
 	if !idle {
@@ -83,16 +88,24 @@ func (s *Sim) schedule(t Time, tr TraceEntry, idle bool, fn func()) {
 // After schedules fn to run d after the current virtual time, on behalf of
 // component (a name for the trace, like "my-controller"). It is how a
 // controller of your own sets a timer; use it from inside watch handlers and
-// other events as freely as from outside. A negative d means now.
+// other events as freely as from outside. A negative d means now; a d that
+// reaches [EndOfTime] means never. After panics if fn is nil, a programming
+// error better caught at the call than when the timer fires.
 func (s *Sim) After(d time.Duration, component string, fn func()) {
+	if fn == nil {
+		panic("cluster: After with a nil func")
+	}
 	s.schedule(s.now.Add(d), TraceEntry{Component: component, Action: "Timer"}, false, fn)
 }
 
 // Background schedules fn like [Sim.After], except that [Sim.Settle] does
 // not wait for it: for work that never ends, such as a load generator's
 // requests or a periodic resync, which would otherwise keep the loop busy
-// for ever.
+// for ever. Like After, it panics if fn is nil.
 func (s *Sim) Background(d time.Duration, component string, fn func()) {
+	if fn == nil {
+		panic("cluster: Background with a nil func")
+	}
 	s.schedule(s.now.Add(d), TraceEntry{Component: component, Action: "Timer"}, true, fn)
 }
 
@@ -128,21 +141,34 @@ func (s *Sim) runNext() {
 }
 
 // RunFor runs every event scheduled within the next d and leaves virtual
-// time at exactly now+d.
-func (s *Sim) RunFor(d time.Duration) { s.RunUntil(s.now.Add(d)) }
+// time at exactly now+d. It fails as [Sim.RunUntil] does.
+func (s *Sim) RunFor(d time.Duration) error { return s.RunUntil(s.now.Add(d)) }
 
 // RunUntil runs every event scheduled up to and including t, and leaves
-// virtual time at t (or where it was, if t is in the past).
-func (s *Sim) RunUntil(t Time) {
-	for len(s.queue) > 0 && s.queue[0].at <= t {
+// virtual time at t (or where it was, if t is in the past). Time stops
+// one nanosecond short of [EndOfTime], the last instant at which anything
+// can happen. Like [Sim.Settle], it gives up after the configured
+// SettleLimit events and returns a [*BusyError] naming what is due by t,
+// leaving virtual time at the last event it ran: without that bound, a
+// handler that reschedules itself at the current instant would keep it
+// from ever returning.
+func (s *Sim) RunUntil(t Time) error {
+	t = min(t, EndOfTime-1)
+	limit := s.cfg.SettleLimit
+	for n := 0; len(s.queue) > 0 && s.queue[0].at <= t; n++ {
+		if n >= limit {
+			return s.busyError(n, func(e event) bool { return e.at <= t })
+		}
 		s.runNext()
 	}
 	if t > s.now {
 		s.now = t
 	}
+	return nil
 }
 
-// DefaultSettleLimit is how many events [Sim.Settle] runs before it gives up.
+// DefaultSettleLimit is how many events [Sim.Settle], [Sim.RunFor] and
+// [Sim.RunUntil] run before they give up.
 const DefaultSettleLimit = 10_000_000
 
 // Settle runs events until nothing is left to happen: no event is pending
@@ -154,15 +180,17 @@ func (s *Sim) Settle() error {
 	limit := s.cfg.SettleLimit
 	for n := 0; s.busy > 0; n++ {
 		if n >= limit {
-			return s.busyError(n)
+			return s.busyError(n, func(e event) bool { return !e.idle })
 		}
 		s.runNext()
 	}
 	return nil
 }
 
-// BusyError is returned by [Sim.Settle] when the loop does not go quiet
-// within its event limit. It counts the pending events by the component and
+// BusyError is returned by [Sim.Settle], [Sim.RunFor] and [Sim.RunUntil]
+// when the loop does not go quiet, or reach the time asked for, within its
+// event limit. It counts the pending events that held it up (for Settle,
+// those it waits for; for a run, those due by its end) by the component and
 // action that scheduled them, busiest first.
 type BusyError struct {
 	Ran     int      // events run before giving up
@@ -176,10 +204,11 @@ func (e *BusyError) Error() string {
 		e.Ran, e.At, strings.Join(e.Pending, ", "))
 }
 
-func (s *Sim) busyError(ran int) error {
+// busyError reports the pending events for which holding is true.
+func (s *Sim) busyError(ran int, holding func(event) bool) error {
 	counts := map[string]int{}
 	for _, e := range s.queue {
-		if !e.idle {
+		if holding(e) {
 			counts[e.tr.Component+" "+e.tr.Action]++
 		}
 	}

@@ -25,20 +25,27 @@ type Config struct {
 	// Region, if not empty, labels every node with [LabelTopologyRegion].
 	// It must be a valid label value.
 	Region string
-	// Timing is how long things take; the zero Timing means [Instant].
+	// Timing is how long things take. Its unset fields take [Instant]'s
+	// values, so the zero Timing is Instant.
 	Timing Timing
 	// PodCIDR is the cluster's pod range, default 10.244.0.0/16. Node i
-	// gets the i-th subrange of size NodeCIDRMaskSize (default /24).
+	// gets the i-th subrange of size NodeCIDRMaskSize (default /24),
+	// skipping any that overlap the ServiceCIDR, as kube-controller-manager
+	// does.
 	PodCIDR          string
 	NodeCIDRMaskSize int
 	// NodeIPBase is the first node's InternalIP, default 172.18.0.2; the
-	// others follow it.
+	// others follow it, and the control plane has the address before it.
+	// All of them must be unicast host addresses outside the PodCIDR and
+	// the ServiceCIDR (see [New]).
 	NodeIPBase string
 	// TraceCapacity is how many trace entries to keep in memory (the digest
 	// always covers all of them); 0 means [DefaultTraceCapacity] and a
 	// negative value keeps none.
 	TraceCapacity int
-	// SettleLimit bounds [Sim.Settle]; 0 means [DefaultSettleLimit].
+	// SettleLimit bounds the events one call of [Sim.Settle], [Sim.RunFor]
+	// or [Sim.RunUntil] may run; 0 means [DefaultSettleLimit]. Raise it for
+	// a run that is long and busy on purpose.
 	SettleLimit int
 	// EventCapacity is how many events (kubectl get events) to keep; 0
 	// means [DefaultEventCapacity] and a negative value keeps none.
@@ -54,7 +61,8 @@ type Config struct {
 	// LoadBalancerIPs is the pool a simulated load balancer gives
 	// LoadBalancer Services their external address from, in order. Empty
 	// means no load balancer: such Services stay <pending>, as on a bare
-	// cluster.
+	// cluster. The addresses must be distinct unicast host addresses outside
+	// the PodCIDR and ServiceCIDR, and not a node's.
 	LoadBalancerIPs []string
 }
 
@@ -100,6 +108,10 @@ type Sim struct {
 
 // New builds a cluster from cfg: the built-in namespaces, the nodes, the
 // scheduler and a kubelet on each node, all settled at virtual time zero.
+// It returns an error wrapping [ErrConfig], naming the field and value, if
+// cfg is out of range or would give a node, the control plane, a pod, a
+// Service or a load balancer an address that is not a unicast host
+// address, or one that another of them has.
 func New(cfg Config) (*Sim, error) {
 	if cfg.Nodes == 0 {
 		cfg.Nodes = 3
@@ -110,15 +122,11 @@ func New(cfg Config) (*Sim, error) {
 	if err := topologyConfig(&cfg); err != nil {
 		return nil, err
 	}
-	if cfg.Timing.Watch == nil && cfg.Timing.ContainerStart == nil && cfg.Timing.NodeMonitorGracePeriod == 0 {
-		cfg.Timing = Instant()
+	timing, err := cfg.Timing.withDefaults()
+	if err != nil {
+		return nil, err
 	}
-	if cfg.Timing.ContainerStart == nil {
-		cfg.Timing.ContainerStart = Fixed(0)
-	}
-	if cfg.Timing.NodeMonitorGracePeriod <= 0 {
-		cfg.Timing.NodeMonitorGracePeriod = Instant().NodeMonitorGracePeriod
-	}
+	cfg.Timing = timing
 	if cfg.PodCIDR == "" {
 		cfg.PodCIDR = "10.244.0.0/16"
 	}
@@ -162,6 +170,10 @@ func New(cfg Config) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
+	plan, err := planNetwork(&cfg, prefix, svcCIDR, base)
+	if err != nil {
+		return nil, err
+	}
 	s := &Sim{
 		cfg:      cfg,
 		rand:     rand.New(rand.NewPCG(cfg.Seed, 0x5ec5eed)),
@@ -175,7 +187,7 @@ func New(cfg Config) (*Sim, error) {
 		serviceIPs: newIPRange(svcCIDR),
 		nodePorts:  ports,
 	}
-	s.bootstrap(base)
+	s.bootstrap(plan)
 	if err := s.Settle(); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"math"
 	"strconv"
 	"time"
 )
@@ -15,11 +16,34 @@ type Time time.Duration
 // so that output never depends on when a program runs.
 var Epoch = time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)
 
-// Add returns t+d.
-func (t Time) Add(d time.Duration) Time { return t + Time(d) }
+// EndOfTime is the last instant virtual time can name, about 292 years
+// after the start. It stands for never: an event due at or after it does
+// not run, and the clock stops one nanosecond short of it.
+const EndOfTime = Time(math.MaxInt64)
 
-// Sub returns the duration t-u.
-func (t Time) Sub(u Time) time.Duration { return time.Duration(t - u) }
+// Add returns t+d, saturating instead of wrapping: a sum past [EndOfTime]
+// is EndOfTime, and one before the most negative Time is that.
+func (t Time) Add(d time.Duration) Time {
+	switch {
+	case d > 0 && t > EndOfTime-Time(d):
+		return EndOfTime
+	case d < 0 && t < math.MinInt64-Time(d):
+		return math.MinInt64
+	}
+	return t + Time(d)
+}
+
+// Sub returns the duration t-u, saturating at the extremes of
+// time.Duration instead of wrapping.
+func (t Time) Sub(u Time) time.Duration {
+	switch {
+	case u < 0 && t > EndOfTime+Time(u):
+		return math.MaxInt64
+	case u > 0 && t < math.MinInt64+Time(u):
+		return math.MinInt64
+	}
+	return time.Duration(t - u)
+}
 
 // Duration returns t as the time since the simulation began.
 func (t Time) Duration() time.Duration { return time.Duration(t) }

@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -49,8 +51,35 @@ func (w *Watch) Stop() { w.w.active = false }
 //
 // This is the whole interface between svcsim's components: the scheduler,
 // the kubelets and every controller use it, and so can yours.
+//
+// Watch panics if fn is nil, if lag is a nil pointer or func, or if kinds
+// is empty or names a kind the store does not hold: each is a programming
+// error, caught here rather than when the first change is delivered.
 func (s *Sim) Watch(name string, lag Lag, fn func(WatchEvent), kinds ...Kind) *Watch {
+	if fn == nil {
+		panic("cluster: Watch with a nil handler")
+	}
+	if lag != nil && nilLag(lag) {
+		panic(fmt.Sprintf("cluster: Watch with a nil %T lag", lag))
+	}
+	if len(kinds) == 0 {
+		panic("cluster: Watch with no kinds")
+	}
+	for _, k := range kinds {
+		if !storedKind(k) {
+			panic(fmt.Sprintf("cluster: Watch of unknown kind %q", k))
+		}
+	}
 	return s.watch(name, lag, nil, fn, kinds...)
+}
+
+// storedKind reports whether the store holds objects of kind k.
+func storedKind(k Kind) bool {
+	switch k {
+	case KindNamespace, KindNode, KindPod, KindReplicaSet, KindDeployment, KindService, KindEndpoints, KindEndpointSlice:
+		return true
+	}
+	return false
 }
 
 // watch is Watch with a filter: changes whose new (or, for a modification,
@@ -125,8 +154,20 @@ func (s *Sim) deliver(w *watcher, t WatchEventType, obj, old Object) {
 	})
 }
 
-// secondsDuration converts a count of seconds to a Duration.
-func secondsDuration(n int64) time.Duration { return time.Duration(n) * time.Second }
+// secondsDuration converts a count of seconds to a Duration, saturating
+// at the extremes of time.Duration: the API takes any int64 of seconds
+// for a grace period, and a count that does not fit must not wrap round to
+// a short or negative one.
+func secondsDuration(n int64) time.Duration {
+	const limit = int64(math.MaxInt64 / time.Second)
+	switch {
+	case n > limit:
+		return math.MaxInt64
+	case n < -limit:
+		return math.MinInt64
+	}
+	return time.Duration(n) * time.Second
+}
 
 // everything is the selector that matches all labels.
 var everything = selector.Everything()
