@@ -25,6 +25,9 @@ const (
 // virtual time now, in the order given. An empty list writes nothing, since
 // kubectl's "No resources found" line goes to stderr and is the caller's.
 func PrintPods(w io.Writer, now Time, pods []*Pod, wide bool) error {
+	if err := printable(w, "PrintPods", pods...); err != nil {
+		return err
+	}
 	header := []string{"NAME", "READY", "STATUS", "RESTARTS", "AGE"}
 	if wide {
 		header = append(header, "IP", "NODE", "NOMINATED NODE", "READINESS GATES")
@@ -46,6 +49,9 @@ func PrintPods(w io.Writer, now Time, pods []*Pod, wide bool) error {
 // PrintNodes writes nodes as `kubectl get nodes` (or `-o wide`) shows them
 // at virtual time now, in the order given; an empty list writes nothing.
 func PrintNodes(w io.Writer, now Time, nodes []*Node, wide bool) error {
+	if err := printable(w, "PrintNodes", nodes...); err != nil {
+		return err
+	}
 	header := []string{"NAME", "STATUS", "ROLES", "AGE", "VERSION"}
 	if wide {
 		header = append(header, "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME")
@@ -67,6 +73,9 @@ func PrintNodes(w io.Writer, now Time, nodes []*Node, wide bool) error {
 // time now, in the order given; an empty list writes nothing. Like kubectl
 // get events, and unlike describe, LAST SEEN shows no repeat count.
 func PrintEvents(w io.Writer, now Time, events []Event) error {
+	if err := printable[Event](w, "PrintEvents"); err != nil {
+		return err
+	}
 	header := []string{"LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"}
 	rows := make([][]string, 0, len(events))
 	for _, e := range events {
@@ -236,6 +245,9 @@ func nodeAddress(n *Node, typ string) string {
 // DescribePod writes pod as `kubectl describe pod` shows it at virtual time
 // now, followed by those of events that are about the pod.
 func DescribePod(w io.Writer, now Time, pod *Pod, events []Event) error {
+	if err := printable(w, "DescribePod", pod); err != nil {
+		return err
+	}
 	sw := &stickyWriter{w: w}
 	// kubectl's describe tabwriter: values line up two spaces after the
 	// longest label of each run of labelled lines.

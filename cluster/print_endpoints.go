@@ -22,9 +22,9 @@ func listWithMore(items []string, total int) string {
 // FormatEndpoints renders an Endpoints object's ENDPOINTS cell as kubectl
 // does: the ready addresses as ip:port, subset by subset and port by port,
 // at most three and then "+ N more..."; "<none>" with no subsets, and an
-// empty cell when only not-ready addresses exist.
+// empty cell when only not-ready addresses exist. A nil ep has no subsets.
 func FormatEndpoints(ep *Endpoints) string {
-	if len(ep.Subsets) == 0 {
+	if ep == nil || len(ep.Subsets) == 0 {
 		return "<none>"
 	}
 	const max = 3
@@ -54,6 +54,9 @@ func FormatEndpoints(ep *Endpoints) string {
 
 // PrintEndpoints writes `kubectl get endpoints`: NAME ENDPOINTS AGE.
 func PrintEndpoints(w io.Writer, now Time, eps []*Endpoints) error {
+	if err := printable(w, "PrintEndpoints", eps...); err != nil {
+		return err
+	}
 	rows := make([][]string, 0, len(eps))
 	for _, ep := range eps {
 		rows = append(rows, []string{ep.Name, FormatEndpoints(ep), since(now, ep.CreationTimestamp)})
@@ -65,6 +68,9 @@ func PrintEndpoints(w io.Writer, now Time, eps []*Endpoints) error {
 // PORTS ENDPOINTS AGE, with every endpoint's address whatever its
 // readiness, at most three of each, "<unset>" when there are none.
 func PrintEndpointSlices(w io.Writer, now Time, sls []*EndpointSlice) error {
+	if err := printable(w, "PrintEndpointSlices", sls...); err != nil {
+		return err
+	}
 	rows := make([][]string, 0, len(sls))
 	for _, sl := range sls {
 		var ports, addrs []string
@@ -97,6 +103,9 @@ func PrintEndpointSlices(w io.Writer, now Time, sls []*EndpointSlice) error {
 // DescribeEndpoints writes `kubectl describe endpoints`: the metadata, then
 // each subset's ready and not-ready addresses and its ports, then events.
 func DescribeEndpoints(w io.Writer, now Time, ep *Endpoints, events []Event) error {
+	if err := printable(w, "DescribeEndpoints", ep); err != nil {
+		return err
+	}
 	sw := &stickyWriter{w: w}
 	tw := tabwriter.NewWriter(sw, 0, 8, 2, ' ', 0)
 	d := &describer{w: tw}
@@ -142,8 +151,8 @@ func DescribeEndpoints(w io.Writer, now Time, ep *Endpoints, events []Event) err
 // readiness, hostname, pod, node and zone, then events. A nil slice is an
 // error.
 func DescribeEndpointSlice(w io.Writer, now Time, sl *EndpointSlice, events []Event) error {
-	if sl == nil {
-		return fmt.Errorf("%w: no EndpointSlice to describe", ErrUsage)
+	if err := printable(w, "DescribeEndpointSlice", sl); err != nil {
+		return err
 	}
 	sw := &stickyWriter{w: w}
 	tw := tabwriter.NewWriter(sw, 0, 8, 2, ' ', 0)

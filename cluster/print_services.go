@@ -21,6 +21,9 @@ const loadBalancerWidth = 16
 // load balancer's ingress, <pending> until it has one; PORT(S) lists
 // port[:nodePort]/PROTOCOL.
 func PrintServices(w io.Writer, now Time, svcs []*Service, wide bool) error {
+	if err := printable(w, "PrintServices", svcs...); err != nil {
+		return err
+	}
 	header := []string{"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"}
 	if wide {
 		header = append(header, "SELECTOR")
@@ -103,6 +106,12 @@ func servicePorts(ports []ServicePort) string {
 // from which each port's Endpoints line is made; of events, those about
 // svc are listed.
 func DescribeService(w io.Writer, now Time, svc *Service, slices []*EndpointSlice, events []Event) error {
+	if err := printable(w, "DescribeService", svc); err != nil {
+		return err
+	}
+	if err := printable(w, "DescribeService", slices...); err != nil {
+		return err
+	}
 	sw := &stickyWriter{w: w}
 	tw := tabwriter.NewWriter(sw, 0, 8, 2, ' ', 0)
 	d := &describer{w: tw}

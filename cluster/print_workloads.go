@@ -16,6 +16,9 @@ import (
 // nothing. DESIRED is the spec's replica count, CURRENT and READY the
 // status's; wide adds the template's containers and images and the selector.
 func PrintReplicaSets(w io.Writer, now Time, rss []*ReplicaSet, wide bool) error {
+	if err := printable(w, "PrintReplicaSets", rss...); err != nil {
+		return err
+	}
 	header := []string{"NAME", "DESIRED", "CURRENT", "READY", "AGE"}
 	if wide {
 		header = append(header, "CONTAINERS", "IMAGES", "SELECTOR")
@@ -39,6 +42,9 @@ func PrintReplicaSets(w io.Writer, now Time, rss []*ReplicaSet, wide bool) error
 // writes nothing. READY is ready pods over the spec's replica count;
 // UP-TO-DATE and AVAILABLE are the status's counts.
 func PrintDeployments(w io.Writer, now Time, ds []*Deployment, wide bool) error {
+	if err := printable(w, "PrintDeployments", ds...); err != nil {
+		return err
+	}
 	header := []string{"NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"}
 	if wide {
 		header = append(header, "CONTAINERS", "IMAGES", "SELECTOR")
@@ -83,6 +89,12 @@ func containerCells(cs []Container) (names, images string) {
 // new one and every other is old, scaled down or not. Of events, those
 // about d are listed. It fails without writing if d's selector is invalid.
 func DescribeDeployment(w io.Writer, now Time, d *Deployment, rss []*ReplicaSet, events []Event) error {
+	if err := printable(w, "DescribeDeployment", d); err != nil {
+		return err
+	}
+	if err := printable(w, "DescribeDeployment", rss...); err != nil {
+		return err
+	}
 	sel, err := d.Spec.Selector.Selector()
 	if err != nil {
 		return err

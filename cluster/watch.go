@@ -39,7 +39,12 @@ type Watch struct {
 }
 
 // Stop ends the subscription; deliveries already scheduled are dropped.
-func (w *Watch) Stop() { w.w.active = false }
+// Stopping a nil or zero Watch does nothing.
+func (w *Watch) Stop() {
+	if w != nil && w.w != nil {
+		w.w.active = false
+	}
+}
 
 // Watch subscribes fn, under the component name name, to every change to
 // objects of the given kinds, as an informer does. Each change reaches fn
