@@ -51,3 +51,26 @@ func TestUserDrawsChangeNoGeneratedName(t *testing.T) {
 	}
 	assert.Equal(t, names(false), names(true))
 }
+
+// WatchShared hands every shared watcher the store's one snapshot, while
+// Watch gives each its own copy; both see the same content.
+func TestWatchSharedDeliversSnapshots(t *testing.T) {
+	s, err := cluster.New(cluster.Config{})
+	require.NoError(t, err)
+	var shared, copied []cluster.Object
+	s.WatchShared("a", nil, func(ev cluster.WatchEvent) { shared = append(shared, ev.Object) }, cluster.KindPod)
+	s.WatchShared("b", nil, func(ev cluster.WatchEvent) { shared = append(shared, ev.Object) }, cluster.KindPod)
+	s.Watch("c", nil, func(ev cluster.WatchEvent) { copied = append(copied, ev.Object) }, cluster.KindPod)
+	s.Watch("d", nil, func(ev cluster.WatchEvent) { copied = append(copied, ev.Object) }, cluster.KindPod)
+	_, err = s.Kubectl("default").Run("web", cluster.RunOptions{Image: "nginx"})
+	require.NoError(t, err)
+	require.NoError(t, s.Settle())
+	require.NotEmpty(t, shared)
+	require.Len(t, copied, len(shared))
+	for i := 0; i < len(shared); i += 2 {
+		assert.Same(t, shared[i], shared[i+1], "one snapshot for every shared watcher")
+		assert.NotSame(t, copied[i], copied[i+1], "a copy for each copying watcher")
+		assert.Equal(t, shared[i], copied[i])
+	}
+	assert.PanicsWithValue(t, "cluster: Watch with a nil handler", func() { s.WatchShared("x", nil, nil, cluster.KindPod) })
+}

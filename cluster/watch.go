@@ -13,7 +13,8 @@ import (
 // WatchEvent is one change delivered to a watcher: an object was added,
 // modified or deleted. Object is the object after the change (for Deleted,
 // its last state) and Old the object before it (Modified only). Both are
-// the watcher's own copies.
+// the watcher's own copies, or with [Sim.WatchShared] the store's read-only
+// snapshots.
 type WatchEvent struct {
 	Type   WatchEventType
 	Object Object
@@ -61,6 +62,24 @@ func (w *Watch) Stop() {
 // is empty or names a kind the store does not hold: each is a programming
 // error, caught here rather than when the first change is delivered.
 func (s *Sim) Watch(name string, lag Lag, fn func(WatchEvent), kinds ...Kind) *Watch {
+	checkWatch(lag, fn, kinds)
+	return s.watch(name, lag, nil, fn, kinds...)
+}
+
+// WatchShared is [Sim.Watch] for a handler that only reads: it receives
+// the store's own snapshots of each object rather than copies of its own.
+// A snapshot never changes once stored (every write stores a new one), so
+// the handler may keep it as long as it likes, but it must never modify
+// it, or the store itself changes behind the simulation's back. The
+// built-in controllers, the DNS server and kube-proxy watch this way,
+// which saves two copies per watcher for every write.
+func (s *Sim) WatchShared(name string, lag Lag, fn func(WatchEvent), kinds ...Kind) *Watch {
+	checkWatch(lag, fn, kinds)
+	return s.watchShared(name, lag, nil, fn, kinds...)
+}
+
+// checkWatch panics on the programming errors Watch documents.
+func checkWatch(lag Lag, fn func(WatchEvent), kinds []Kind) {
 	if fn == nil {
 		panic("cluster: Watch with a nil handler")
 	}
@@ -75,7 +94,6 @@ func (s *Sim) Watch(name string, lag Lag, fn func(WatchEvent), kinds ...Kind) *W
 			panic(fmt.Sprintf("cluster: Watch of unknown kind %q", k))
 		}
 	}
-	return s.watch(name, lag, nil, fn, kinds...)
 }
 
 // storedKind reports whether the store holds objects of kind k.

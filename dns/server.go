@@ -79,8 +79,8 @@ func Start(s *cluster.Sim, opts Options) (*Server, error) {
 	}
 	// The apexes exist whatever the cluster holds, as a zone's SOA does.
 	sv.replace("", []entry{{name: zone}, {name: reverseZone}})
-	s.Watch(Name, opts.Lag, sv.onService, cluster.KindService)
-	s.Watch(Name, opts.Lag, sv.onSlice, cluster.KindEndpointSlice)
+	s.WatchShared(Name, opts.Lag, sv.onService, cluster.KindService)
+	s.WatchShared(Name, opts.Lag, sv.onSlice, cluster.KindEndpointSlice)
 	return sv, nil
 }
 

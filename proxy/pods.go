@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"maps"
+
 	"github.com/svcsim/svcsim/cluster"
 )
 
@@ -21,7 +23,9 @@ type podRec struct {
 func newPodRec(pod *cluster.Pod) *podRec {
 	return &podRec{
 		key: key(pod.Namespace, pod.Name), uid: pod.UID,
-		info:       PodInfo{Namespace: pod.Namespace, Name: pod.Name, IP: pod.Status.PodIP, Node: pod.Spec.NodeName, Labels: pod.Labels},
+		// The labels are cloned: apps and responses hand them to callers,
+		// and the pod is the store's own snapshot.
+		info:       PodInfo{Namespace: pod.Namespace, Name: pod.Name, IP: pod.Status.PodIP, Node: pod.Spec.NodeName, Labels: maps.Clone(pod.Labels)},
 		containers: pod.Spec.Containers,
 		gen:        -1,
 	}

@@ -98,7 +98,7 @@ func Start(s *cluster.Sim, opts Options) (*Proxies, error) {
 		p.nodes = append(p.nodes, x)
 		p.byName[x.name], p.byIP[x.ip] = x, x
 	}
-	s.Watch("network", cluster.Fixed(0), p.onPod, cluster.KindPod)
+	s.WatchShared("network", cluster.Fixed(0), p.onPod, cluster.KindPod)
 	return p, nil
 }
 
@@ -167,8 +167,8 @@ func (p *Proxies) startNode(n *cluster.Node) *Node {
 	x := &Node{p: p, name: n.Name, ip: n.InternalIP(), services: map[string]*cluster.Service{},
 		rules: map[dest]*rule{}}
 	name := "kube-proxy/" + n.Name
-	p.s.Watch(name, p.opts.Lag, x.onService, cluster.KindService)
-	p.s.Watch(name, p.opts.Lag, x.onSlice, cluster.KindEndpointSlice)
+	p.s.WatchShared(name, p.opts.Lag, x.onService, cluster.KindService)
+	p.s.WatchShared(name, p.opts.Lag, x.onSlice, cluster.KindEndpointSlice)
 	if p.opts.SyncPeriod > 0 {
 		x.resync()
 	}
