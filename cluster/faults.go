@@ -50,6 +50,28 @@ func (s *Sim) RuntimeByUID(uid string) (PodRuntime, bool) {
 	return rt.report(), true
 }
 
+// RuntimeRef is a handle on the kubelet's record of one pod, for code that
+// asks about the same pod again and again, as the data plane does for
+// every request: reading it needs no lookup. The zero RuntimeRef refers to
+// no pod.
+type RuntimeRef struct{ rt *podRuntime }
+
+// RuntimeRef returns a handle on the pod with the given uid, and whether a
+// kubelet runs such a pod now.
+func (s *Sim) RuntimeRef(uid string) (RuntimeRef, bool) {
+	rt := s.pods[uid]
+	return RuntimeRef{rt}, rt != nil
+}
+
+// Runtime reports what [Sim.RuntimeByUID] would for the pod now: its
+// runtime, or false once its kubelet has removed it.
+func (r RuntimeRef) Runtime() (PodRuntime, bool) {
+	if r.rt == nil || r.rt.stage == stageGone {
+		return PodRuntime{}, false
+	}
+	return r.rt.report(), true
+}
+
 func (rt *podRuntime) report() PodRuntime {
 	r := PodRuntime{Node: rt.k.node.name, IP: rt.ipString, UID: rt.uid,
 		Running: rt.stage >= stageRunning && rt.stage != stageGone, Terminating: rt.stage == stageTerminating}

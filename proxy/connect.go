@@ -212,7 +212,7 @@ func (p *Proxies) reach(c *conn) {
 		c.Outcome = TimedOut
 		return
 	}
-	rt, ok := p.s.RuntimeByUID(rec.uid)
+	rt, ok := rec.runtime(p.s)
 	if !ok || rt.IP != c.IP || !rt.NodeUp {
 		c.Outcome = TimedOut
 		return

@@ -18,6 +18,16 @@ type podRec struct {
 	gen  int
 	// The built-in apps' bodies, made on first use.
 	hostinfo, nameLine string
+	// ref is the kubelet's record of the pod, found on first use.
+	ref cluster.RuntimeRef
+}
+
+// runtime reports what the pod's kubelet says of it now.
+func (r *podRec) runtime(s *cluster.Sim) (cluster.PodRuntime, bool) {
+	if r.ref == (cluster.RuntimeRef{}) {
+		r.ref, _ = s.RuntimeRef(r.uid)
+	}
+	return r.ref.Runtime()
 }
 
 func newPodRec(pod *cluster.Pod) *podRec {

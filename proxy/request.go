@@ -255,7 +255,7 @@ func (p *Proxies) exchange(rng *rand.Rand, o origin, t *target, timeout time.Dur
 	}
 	// The answer arrives only if the process that accepted the connection
 	// is still there to send it: check again when it is due.
-	c.uid, c.started, c.checkAtEnd = cn.rt.UID, cn.rt.Started, true
+	c.ref, c.started, c.checkAtEnd = cn.rec.ref, cn.rt.Started, true
 	c.end(latency)
 }
 
@@ -270,9 +270,9 @@ type call struct {
 	done    func(Response)
 	timeout time.Duration
 	// checkAtEnd asks, when the answer is due, whether the process that
-	// accepted the connection (uid, started) is still there.
+	// accepted the connection (ref, started) is still there.
 	checkAtEnd bool
-	uid        string
+	ref        cluster.RuntimeRef
 	started    cluster.Time
 	fire       func()
 }
@@ -302,7 +302,7 @@ func (c *call) end(d time.Duration) {
 func (c *call) finish() {
 	if c.checkAtEnd {
 		c.checkAtEnd = false
-		cur, ok := c.p.s.RuntimeByUID(c.uid)
+		cur, ok := c.ref.Runtime()
 		r := &c.resp
 		switch {
 		case ok && !cur.NodeUp:
