@@ -555,9 +555,15 @@ func (dc *deploymentController) rolloutRolling(d *Deployment, rsList []*ReplicaS
 		dc.writeStatus(d, dc.refresh(nonNil(all)), newRS)
 		return
 	}
-	if newRS != nil && dc.reconcileOld(dc.refresh(nonNil(all)), newRS, d) {
-		dc.writeStatus(d, dc.refresh(nonNil(all)), newRS)
-		return
+	if newRS != nil {
+		scaled, ok := dc.reconcileOld(dc.refresh(nonNil(all)), newRS, d)
+		if !ok {
+			return
+		}
+		if scaled {
+			dc.writeStatus(d, dc.refresh(nonNil(all)), newRS)
+			return
+		}
 	}
 	all = dc.refresh(nonNil(all))
 	dc.cleanupIfComplete(d, all, newRS)
@@ -580,7 +586,16 @@ func (dc *deploymentController) reconcileNew(all []*ReplicaSet, newRS *ReplicaSe
 	return dc.scaleRSAndRecordEvent(newRS, dc.newRSReplicas(d, nonNil(all), newRS), d)
 }
 
-func (dc *deploymentController) reconcileOld(all []*ReplicaSet, newRS *ReplicaSet, d *Deployment) bool {
+// reconcileOld scales old ReplicaSets down as far as availability allows
+// (reconcileOldReplicaSets in pkg/controller/deployment/rolling.go) and
+// reports whether it scaled any. It fails (ok false) where Kubernetes'
+// cleanupUnhealthyReplicas fails with "got invalid request to scale down":
+// an old ReplicaSet reports more available pods than it now asks for,
+// because its status predates its latest scale-down, and cleaning up its
+// "unhealthy" pods would scale it up. Kubernetes then drops the sync and
+// retries it; svcsim drops it and is synced again when the ReplicaSet's
+// status, written once its controller has acted, arrives.
+func (dc *deploymentController) reconcileOld(all []*ReplicaSet, newRS *ReplicaSet, d *Deployment) (scaledAny, ok bool) {
 	newRS = findByUID(all, newRS.UID)
 	var old []*ReplicaSet
 	for _, rs := range all {
@@ -589,7 +604,7 @@ func (dc *deploymentController) reconcileOld(all []*ReplicaSet, newRS *ReplicaSe
 		}
 	}
 	if len(old) == 0 {
-		return false
+		return false, true
 	}
 	var total int32
 	for _, rs := range all {
@@ -599,7 +614,7 @@ func (dc *deploymentController) reconcileOld(all []*ReplicaSet, newRS *ReplicaSe
 	newUnavailable := replicas(newRS.Spec.Replicas) - newRS.Status.AvailableReplicas
 	maxScaledDown := total - minAvailable - newUnavailable
 	if maxScaledDown <= 0 {
-		return false
+		return false, true
 	}
 	slices.SortFunc(old, byCreation)
 	// First, old ReplicaSets' unhealthy pods: removing them costs no
@@ -614,6 +629,9 @@ func (dc *deploymentController) reconcileOld(all []*ReplicaSet, newRS *ReplicaSe
 			continue
 		}
 		n := min(maxScaledDown-cleaned, r-rs.Status.AvailableReplicas)
+		if n < 0 {
+			return cleaned > 0, false
+		}
 		if dc.scaleRSAndRecordEvent(rs, r-n, d) {
 			cleaned += n
 		}
@@ -641,7 +659,7 @@ func (dc *deploymentController) reconcileOld(all []*ReplicaSet, newRS *ReplicaSe
 			}
 		}
 	}
-	return cleaned+scaled > 0
+	return cleaned+scaled > 0, true
 }
 
 func findByUID(list []*ReplicaSet, uid string) *ReplicaSet {

@@ -362,3 +362,34 @@ func TestProportionalScalingWithMaxReplicasZero(t *testing.T) {
 	assert.Equal(t, map[string]int32{"web-a": 6, "web-b": 6}, rsReplicas(t, s))
 	assert.Len(t, podsWith(s, "app=web"), 12)
 }
+
+// rolling.go cleanupUnhealthyReplicas refuses to "clean up" an old
+// ReplicaSet whose status reports more available pods than it now asks
+// for (its status predates its latest scale-down): that would scale it up.
+// svcsim used to do it, growing the old ReplicaSet mid-rollout.
+func TestCleanupNeverScalesAnOldReplicaSetUp(t *testing.T) {
+	s := newSim(t, Config{Seed: 1})
+	d := planDeployment(6, 3, 1, 9)
+	d.Spec.Selector = &selector.LabelSelector{MatchLabels: selector.Set{"app": "web"}}
+	mk := func(name string, n, available int32) *ReplicaSet {
+		rs := &ReplicaSet{
+			ObjectMeta: ObjectMeta{Name: name, Labels: map[string]string{"app": "web"}},
+			Spec: ReplicaSetSpec{Replicas: Ptr(n), Template: nginxTemplate(map[string]string{"app": "web", "v": name}, "nginx:"+name),
+				Selector: &selector.LabelSelector{MatchLabels: selector.Set{"app": "web", "v": name}}},
+		}
+		out, err := s.Create(rs)
+		require.NoError(t, err)
+		rs = out.(*ReplicaSet)
+		rs.Status = ReplicaSetStatus{Replicas: available, ReadyReplicas: available, AvailableReplicas: available}
+		out, err = s.UpdateStatus(rs)
+		require.NoError(t, err)
+		return out.(*ReplicaSet)
+	}
+	// Nothing runs in between: the controllers are not told of any of it.
+	old, newRS := mk("old", 3, 5), mk("new", 6, 6)
+	dc := &deploymentController{s: s}
+	scaled, ok := dc.reconcileOld([]*ReplicaSet{old, newRS}, newRS, d)
+	assert.False(t, ok, "the sync fails, as Kubernetes' does")
+	assert.False(t, scaled)
+	assert.Equal(t, map[string]int32{"old": 3, "new": 6}, rsReplicas(t, s))
+}
