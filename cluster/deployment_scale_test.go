@@ -363,6 +363,39 @@ func TestProportionalScalingWithMaxReplicasZero(t *testing.T) {
 	assert.Len(t, podsWith(s, "app=web"), 12)
 }
 
+// Issue 10, item 5: the article's manifest (3 replicas, maxSurge 1,
+// maxUnavailable 1) rolled out under Realistic timing. The ReplicaSet
+// controller acts on a ReplicaSet only as its watch delivered it, so it
+// carries out the old ReplicaSet's scale-down before the new one's
+// scale-up that followed it; it used to read the store afresh and create
+// the new pods first, showing 5 pods up with seed 7. Pods up can still
+// exceed 4 by a scale-down the controller has been told of and not yet
+// carried out (see TestRollingUpdateStaysWithinBounds), never otherwise.
+func TestRollingUpdateActsOnReplicaSetsInTheOrderTheyChanged(t *testing.T) {
+	for seed := uint64(0); seed < 16; seed++ {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			s := newSim(t, Config{Seed: seed, Timing: Realistic()})
+			oracle := newRSOracle(s)
+			k := s.Kubectl("")
+			_, err := k.Apply(newDeployment("web", 3, "my-app:v1", func(d *Deployment) {
+				d.Spec.Strategy.RollingUpdate = &RollingUpdateDeployment{MaxSurge: Ptr(FromInt(1)), MaxUnavailable: Ptr(FromInt(1))}
+			}))
+			require.NoError(t, err)
+			require.NoError(t, s.Settle())
+			oracle.rollingFrom("my-app:v1", 4)
+			require.NoError(t, k.SetImage("web", "nginx", "my-app:v2"))
+			for s.Step() {
+				checkRollingStep(t, s, oracle, 3, 1, 1)
+				if s.busy == 0 {
+					break
+				}
+			}
+			require.NoError(t, s.Settle())
+			require.Equal(t, map[string]int{"my-app:v2": 3}, images(s, "app=web"))
+		})
+	}
+}
+
 // rolling.go cleanupUnhealthyReplicas refuses to "clean up" an old
 // ReplicaSet whose status reports more available pods than it now asks
 // for (its status predates its latest scale-down): that would scale it up.
