@@ -314,7 +314,8 @@ func rsReplicas(t *testing.T, s *Sim) map[string]int32 {
 // that carry no max-replicas annotation and is scaled before it has ever
 // written its status. Kubernetes finds no base for a fraction (status 0)
 // and gives the whole change to the first ReplicaSet in order: the older
-// one when shrinking. svcsim used to divide by 1 instead and gave 0/40.
+// one when shrinking. svcsim used to divide by 1 instead and ended with
+// web-a at 0 and web-b at 8.
 func TestProportionalScalingOfUnannotatedReplicaSets(t *testing.T) {
 	s := newSim(t, Config{Seed: 1})
 	k := s.Kubectl("")
@@ -337,7 +338,7 @@ func TestProportionalScalingOfUnannotatedReplicaSets(t *testing.T) {
 // Issue 10, item 1, end to end: ReplicaSets whose max-replicas annotation
 // was set to "0" by someone else scale by the Deployment's status.replicas
 // instead, so 10 -> 12 grows both by a fifth. svcsim used to divide by 1
-// and give all of the change to one of them (7/5).
+// and give all of the change to one of them (web-b 7, web-a 5).
 func TestProportionalScalingWithMaxReplicasZero(t *testing.T) {
 	s := newSim(t, Config{Seed: 1})
 	k := s.Kubectl("")
