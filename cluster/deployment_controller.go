@@ -453,8 +453,19 @@ func (dc *deploymentController) newRSReplicas(d *Deployment, all []*ReplicaSet, 
 	return have + min(maxTotal-current, want-have)
 }
 
-// scaleRS sets a ReplicaSet's replicas and annotations, recording the
-// scaling event.
+// scaleRSAndRecordEvent resizes a ReplicaSet, as the rollout does: nothing
+// at all, annotations included, when it already has n replicas
+// (scaleReplicaSetAndRecordEvent in pkg/controller/deployment/sync.go).
+func (dc *deploymentController) scaleRSAndRecordEvent(rs *ReplicaSet, n int32, d *Deployment) bool {
+	if replicas(rs.Spec.Replicas) == n {
+		return false
+	}
+	return dc.scaleRS(rs, n, d)
+}
+
+// scaleRS sets a ReplicaSet's replicas and its desired-replicas and
+// max-replicas annotations, writing if either is out of date, and records
+// the scaling event if the size changed (scaleReplicaSet).
 func (dc *deploymentController) scaleRS(rs *ReplicaSet, n int32, d *Deployment) bool {
 	cur := replicas(rs.Spec.Replicas)
 	desired := strconv.Itoa(int(replicas(d.Spec.Replicas)))
@@ -494,15 +505,47 @@ func active(list []*ReplicaSet) []*ReplicaSet {
 	return out
 }
 
+// isScalingEvent reports whether an active ReplicaSet was last scaled for a
+// different size of the Deployment than it has now; a desired-replicas
+// annotation that is missing or not a valid count is ignored.
 func (dc *deploymentController) isScalingEvent(d *Deployment, rsList []*ReplicaSet) bool {
 	for _, rs := range active(rsList) {
-		if v, ok := rs.Annotations[annDesiredReplicas]; ok {
-			if n, err := strconv.Atoi(v); err == nil && int32(n) != replicas(d.Spec.Replicas) {
-				return true
-			}
+		if n, ok := annotatedCount(rs, annDesiredReplicas); ok && n != replicas(d.Spec.Replicas) {
+			return true
 		}
 	}
 	return false
+}
+
+// annotatedCount reads a replica-count annotation as the Deployment
+// controller does (getNonNegativeInt32FromAnnotation): decimal digits only,
+// no sign, at most MaxInt32; anything else counts as missing.
+func annotatedCount(rs *ReplicaSet, key string) (int32, bool) {
+	v, ok := rs.Annotations[key]
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil || n > math.MaxInt32 {
+		return 0, false
+	}
+	return int32(n), true
+}
+
+// isSaturated reports whether the new ReplicaSet holds all of the
+// Deployment's replicas, was scaled for exactly that size and has them all
+// available (IsSaturated). It parses the desired-replicas annotation with
+// Atoi, as Kubernetes does here, so a sign or leading zeros are accepted.
+func isSaturated(d *Deployment, rs *ReplicaSet) bool {
+	if rs == nil {
+		return false
+	}
+	desired, err := strconv.Atoi(rs.Annotations[annDesiredReplicas])
+	if err != nil {
+		return false
+	}
+	want := replicas(d.Spec.Replicas)
+	return replicas(rs.Spec.Replicas) == want && int32(desired) == want && rs.Status.AvailableReplicas == want
 }
 
 func (dc *deploymentController) rolloutRolling(d *Deployment, rsList []*ReplicaSet) {
@@ -512,9 +555,15 @@ func (dc *deploymentController) rolloutRolling(d *Deployment, rsList []*ReplicaS
 		dc.writeStatus(d, dc.refresh(nonNil(all)), newRS)
 		return
 	}
-	if newRS != nil && dc.reconcileOld(dc.refresh(nonNil(all)), newRS, d) {
-		dc.writeStatus(d, dc.refresh(nonNil(all)), newRS)
-		return
+	if newRS != nil {
+		scaled, ok := dc.reconcileOld(dc.refresh(nonNil(all)), newRS, d)
+		if !ok {
+			return
+		}
+		if scaled {
+			dc.writeStatus(d, dc.refresh(nonNil(all)), newRS)
+			return
+		}
 	}
 	all = dc.refresh(nonNil(all))
 	dc.cleanupIfComplete(d, all, newRS)
@@ -532,12 +581,21 @@ func (dc *deploymentController) reconcileNew(all []*ReplicaSet, newRS *ReplicaSe
 	case have == want:
 		return false
 	case have > want:
-		return dc.scaleRS(newRS, want, d)
+		return dc.scaleRSAndRecordEvent(newRS, want, d)
 	}
-	return dc.scaleRS(newRS, dc.newRSReplicas(d, nonNil(all), newRS), d)
+	return dc.scaleRSAndRecordEvent(newRS, dc.newRSReplicas(d, nonNil(all), newRS), d)
 }
 
-func (dc *deploymentController) reconcileOld(all []*ReplicaSet, newRS *ReplicaSet, d *Deployment) bool {
+// reconcileOld scales old ReplicaSets down as far as availability allows
+// (reconcileOldReplicaSets in pkg/controller/deployment/rolling.go) and
+// reports whether it scaled any. It fails (ok false) where Kubernetes'
+// cleanupUnhealthyReplicas fails with "got invalid request to scale down":
+// an old ReplicaSet reports more available pods than it now asks for,
+// because its status predates its latest scale-down, and cleaning up its
+// "unhealthy" pods would scale it up. Kubernetes then drops the sync and
+// retries it; svcsim drops it and is synced again when the ReplicaSet's
+// status, written once its controller has acted, arrives.
+func (dc *deploymentController) reconcileOld(all []*ReplicaSet, newRS *ReplicaSet, d *Deployment) (scaledAny, ok bool) {
 	newRS = findByUID(all, newRS.UID)
 	var old []*ReplicaSet
 	for _, rs := range all {
@@ -546,7 +604,7 @@ func (dc *deploymentController) reconcileOld(all []*ReplicaSet, newRS *ReplicaSe
 		}
 	}
 	if len(old) == 0 {
-		return false
+		return false, true
 	}
 	var total int32
 	for _, rs := range all {
@@ -556,7 +614,7 @@ func (dc *deploymentController) reconcileOld(all []*ReplicaSet, newRS *ReplicaSe
 	newUnavailable := replicas(newRS.Spec.Replicas) - newRS.Status.AvailableReplicas
 	maxScaledDown := total - minAvailable - newUnavailable
 	if maxScaledDown <= 0 {
-		return false
+		return false, true
 	}
 	slices.SortFunc(old, byCreation)
 	// First, old ReplicaSets' unhealthy pods: removing them costs no
@@ -571,7 +629,10 @@ func (dc *deploymentController) reconcileOld(all []*ReplicaSet, newRS *ReplicaSe
 			continue
 		}
 		n := min(maxScaledDown-cleaned, r-rs.Status.AvailableReplicas)
-		if dc.scaleRS(rs, r-n, d) {
+		if n < 0 {
+			return cleaned > 0, false
+		}
+		if dc.scaleRSAndRecordEvent(rs, r-n, d) {
 			cleaned += n
 		}
 	}
@@ -593,12 +654,12 @@ func (dc *deploymentController) reconcileOld(all []*ReplicaSet, newRS *ReplicaSe
 				continue
 			}
 			n := min(r, budget-scaled)
-			if dc.scaleRS(rs, r-n, d) {
+			if dc.scaleRSAndRecordEvent(rs, r-n, d) {
 				scaled += n
 			}
 		}
 	}
-	return cleaned+scaled > 0
+	return cleaned+scaled > 0, true
 }
 
 func findByUID(list []*ReplicaSet, uid string) *ReplicaSet {
@@ -614,7 +675,7 @@ func (dc *deploymentController) rolloutRecreate(d *Deployment, rsList []*Replica
 	newRS, old, d := dc.newAndOld(d, rsList, false)
 	scaled := false
 	for _, rs := range active(old) {
-		if dc.scaleRS(rs, 0, d) {
+		if dc.scaleRSAndRecordEvent(rs, 0, d) {
 			scaled = true
 		}
 	}
@@ -630,7 +691,7 @@ func (dc *deploymentController) rolloutRecreate(d *Deployment, rsList []*Replica
 		newRS, old, d = dc.newAndOld(d, rsList, true)
 	}
 	if newRS != nil {
-		dc.scaleRS(newRS, replicas(d.Spec.Replicas), d)
+		dc.scaleRSAndRecordEvent(newRS, replicas(d.Spec.Replicas), d)
 	}
 	all := dc.refresh(nonNil(append(old, newRS)))
 	dc.cleanupIfComplete(d, all, newRS)
@@ -674,103 +735,140 @@ func (dc *deploymentController) syncScale(d *Deployment, rsList []*ReplicaSet) {
 	dc.writeStatus(d, dc.refresh(all), newRS)
 }
 
+// scale resizes the Deployment's ReplicaSets to its replica count without
+// rolling anything out (scale in pkg/controller/deployment/sync.go).
 func (dc *deploymentController) scale(d *Deployment, newRS *ReplicaSet, old []*ReplicaSet) {
-	want := replicas(d.Spec.Replicas)
-	all := nonNil(append(slices.Clone(old), newRS))
-	act := active(all)
-	switch {
-	case len(act) == 1:
-		dc.scaleRS(act[0], want, d)
-		return
-	case len(act) == 0:
-		if newRS != nil {
-			dc.scaleRS(newRS, want, d)
-		} else if len(old) > 0 {
-			latest := slices.MaxFunc(old, byCreation)
-			dc.scaleRS(latest, want, d)
+	steps, proportional := planScale(d, newRS, old)
+	for _, st := range steps {
+		if proportional {
+			dc.scaleRS(st.rs, st.size, d)
+		} else {
+			dc.scaleRSAndRecordEvent(st.rs, st.size, d)
 		}
-		return
 	}
-	if newRS != nil && newRS.Annotations[annDesiredReplicas] == strconv.Itoa(int(want)) &&
-		replicas(newRS.Spec.Replicas) == want && newRS.Status.AvailableReplicas == want {
-		for _, rs := range active(old) {
-			dc.scaleRS(rs, 0, d)
+}
+
+// scaleStep is one ReplicaSet's new size in a scaling plan.
+type scaleStep struct {
+	rs   *ReplicaSet
+	size int32
+}
+
+// planScale computes what scale writes, in order. With at most one active
+// ReplicaSet, that one (or, with none, the new or else the newest) takes
+// every replica. With a saturated new ReplicaSet, the old ones go to zero.
+// Otherwise a rolling Deployment spreads the difference between its
+// replicas plus surge and what its active ReplicaSets ask for over them,
+// biggest first, each by its share (replicaSetProportion), the rounding
+// leftover going to the first; then every one of them is written, so that
+// all record the size they were scaled for (proportional is true). A
+// Recreate Deployment scales nothing here.
+func planScale(d *Deployment, newRS *ReplicaSet, old []*ReplicaSet) (steps []scaleStep, proportional bool) {
+	want := replicas(d.Spec.Replicas)
+	act := active(nonNil(append(slices.Clone(old), newRS)))
+	if len(act) <= 1 {
+		target := newRS
+		switch {
+		case len(act) == 1:
+			target = act[0]
+		case target == nil && len(old) > 0:
+			target = slices.MaxFunc(old, byCreation)
 		}
-		return
+		if target == nil || replicas(target.Spec.Replicas) == want {
+			return nil, false
+		}
+		return []scaleStep{{target, want}}, false
+	}
+	if isSaturated(d, newRS) {
+		for _, rs := range active(old) {
+			steps = append(steps, scaleStep{rs, 0})
+		}
+		return steps, false
 	}
 	if d.Spec.Strategy.Type != RollingUpdateStrategy {
-		return
+		return nil, false
 	}
 	var sum int32
 	for _, rs := range act {
 		sum += replicas(rs.Spec.Replicas)
 	}
-	allowed := want
+	var allowed int32
 	if want > 0 {
 		allowed = want + maxSurge(d)
 	}
 	toAdd := allowed - sum
-	sorted := slices.Clone(act)
-	if toAdd > 0 {
-		slices.SortStableFunc(sorted, func(a, b *ReplicaSet) int {
+	// Biggest first; among equals the newer first when growing and the
+	// older first when shrinking (ReplicaSetsBySizeNewer and
+	// ReplicaSetsBySizeOlder). With nothing to add, the order stays: old
+	// ones oldest first, then the new one.
+	switch {
+	case toAdd > 0:
+		slices.SortFunc(act, func(a, b *ReplicaSet) int {
 			if c := cmp.Compare(replicas(b.Spec.Replicas), replicas(a.Spec.Replicas)); c != 0 {
 				return c
 			}
-			return byCreation(b, a) // newer first
+			return byCreation(b, a)
 		})
-	} else {
-		slices.SortStableFunc(sorted, func(a, b *ReplicaSet) int {
+	case toAdd < 0:
+		slices.SortFunc(act, func(a, b *ReplicaSet) int {
 			if c := cmp.Compare(replicas(b.Spec.Replicas), replicas(a.Spec.Replicas)); c != 0 {
 				return c
 			}
-			return byCreation(a, b) // older first
+			return byCreation(a, b)
 		})
 	}
-	sizes := make([]int32, len(sorted))
+	steps = make([]scaleStep, len(act))
 	var added int32
-	for i, rs := range sorted {
-		sizes[i] = replicas(rs.Spec.Replicas)
-		if toAdd != 0 {
-			p := proportion(rs, d, toAdd, added)
-			sizes[i] += p
-			added += p
-		}
+	for i, rs := range act {
+		p := replicaSetProportion(rs, d, toAdd, added)
+		steps[i] = scaleStep{rs, replicas(rs.Spec.Replicas) + p}
+		added += p
 	}
-	if toAdd != 0 && len(sorted) > 0 {
-		sizes[0] = max(0, sizes[0]+toAdd-added)
+	if toAdd != 0 {
+		steps[0].size = max(0, steps[0].size+toAdd-added)
 	}
-	for i, rs := range sorted {
-		dc.scaleRS(rs, sizes[i], d)
-	}
+	return steps, true
 }
 
-// proportion is a ReplicaSet's share of a change in size, by its size
-// relative to the size it was scaled for (its max-replicas annotation).
-func proportion(rs *ReplicaSet, d *Deployment, toAdd, added int32) int32 {
-	r := replicas(rs.Spec.Replicas)
-	if r == 0 || toAdd == 0 || toAdd == added {
+// replicaSetProportion is a ReplicaSet's share of toAdd replicas of which
+// added are already given out (GetReplicaSetProportion): its fraction,
+// never more than is left to give when growing nor to take when shrinking.
+func replicaSetProportion(rs *ReplicaSet, d *Deployment, toAdd, added int32) int32 {
+	if rs == nil || replicas(rs.Spec.Replicas) == 0 || toAdd == 0 || toAdd == added {
 		return 0
 	}
-	var fraction int32
-	want := replicas(d.Spec.Replicas)
-	if want == 0 {
-		fraction = -r
-	} else {
-		target := want + maxSurge(d)
-		annotated := d.Status.Replicas
-		if v, err := strconv.Atoi(rs.Annotations[annMaxReplicas]); err == nil {
-			annotated = int32(v)
-		}
-		if annotated == 0 {
-			annotated = 1
-		}
-		fraction = int32(math.Round(float64(r)*float64(target)/float64(annotated))) - r
-	}
-	allowed := toAdd - added
+	fraction := replicaSetFraction(rs, d)
+	left := toAdd - added
 	if toAdd > 0 {
-		return min(fraction, allowed)
+		return min(fraction, left)
 	}
-	return max(fraction, allowed)
+	return max(fraction, left)
+}
+
+// replicaSetFraction is how many replicas a ReplicaSet gains (or, negative,
+// loses) when the Deployment's replicas plus surge change from the value
+// the ReplicaSet was last scaled for (its max-replicas annotation) to the
+// current one, rounded half away from zero (getReplicaSetFraction). A
+// Deployment scaled to zero takes all of it. When the annotation is
+// missing, not a valid count, or 0, the Deployment's status.replicas
+// stands in for it, and when that is 0 too the fraction is 0: the leftover
+// rule then decides alone. Kubernetes multiplies in int32, which would
+// wrap past 2^31; svcsim computes exactly.
+func replicaSetFraction(rs *ReplicaSet, d *Deployment) int32 {
+	r := replicas(rs.Spec.Replicas)
+	if replicas(d.Spec.Replicas) == 0 {
+		return -r
+	}
+	target := replicas(d.Spec.Replicas) + maxSurge(d)
+	before, ok := annotatedCount(rs, annMaxReplicas)
+	if !ok || before == 0 {
+		before = d.Status.Replicas
+		if before == 0 {
+			return 0
+		}
+	}
+	fraction := math.Round(float64(int64(r)*int64(target))/float64(before)) - float64(r)
+	return int32(min(max(fraction, math.MinInt32), math.MaxInt32))
 }
 
 func (dc *deploymentController) cleanupIfComplete(d *Deployment, all []*ReplicaSet, newRS *ReplicaSet) {

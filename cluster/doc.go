@@ -96,10 +96,21 @@
 //   - Apply replaces metadata and spec rather than doing a three-way merge
 //     (it keeps a pod's node and the owners controllers recorded).
 //   - The ReplicaSet and Deployment controllers learn of changes only
-//     through their watches, with their lag, but read the store afresh
-//     when they sync instead of a lagging cache, so they need none of the
-//     real controllers' expectations. Timing.ControllerBatch models the
-//     coalescing a busy controller's work queue does.
+//     through their watches, with their lag. The ReplicaSet controller
+//     acts on each ReplicaSet as its watch last delivered it, as the real
+//     one acts on its informer cache, but reads pods from the store
+//     afresh, which stands in for the real one's expectations; the
+//     Deployment controller reads the store afresh rather than a lagging
+//     cache. Timing.ControllerBatch models the coalescing a busy
+//     controller's work queue does. As in Kubernetes, nothing orders one
+//     ReplicaSet's sync after another's and the Deployment controller
+//     bounds only what the ReplicaSets ask for (replicas+maxSurge): in a
+//     rolling update, when the new ReplicaSet's sync was already queued
+//     ahead of the old one's, the pods that are not terminating briefly
+//     exceed that bound by the old one's scale-down not yet carried out
+//     (at most maxSurge+maxUnavailable a step). svcsim shows this more
+//     often than a lightly loaded cluster, whose Deployment controller
+//     waits for its own cache to have the scale-down.
 //   - The garbage collector does background cascading deletion only (no
 //     orphan or foreground propagation), and only for owners that are
 //     deleted, not for dangling references made at create time.

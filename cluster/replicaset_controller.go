@@ -20,11 +20,45 @@ const replicaSetControllerName = "replicaset-controller"
 // it adopts matching orphans, releases pods whose labels no longer match,
 // creates pods from the template and deletes the surplus, choosing victims
 // as Kubernetes does. It reacts to ReplicaSet and pod events through its
-// watch, and reads the store afresh when it syncs, so it needs none of the
-// real controller's expectations bookkeeping.
+// watch.
+//
+// Like Kubernetes' controller (pkg/controller/replicaset/replica_set.go,
+// syncReplicaSet reads the ReplicaSet from its lister), it acts on each
+// ReplicaSet as its informer last delivered it, never on a newer version
+// it has not been told of, and its watch delivers changes in the order
+// they were written. Pods it reads from the store afresh: that is what
+// the real controller's expectations (ControllerExpectations in
+// pkg/controller/controller_utils.go) achieve for its own creates and
+// deletes, and KEP-5647's read-your-own-writes check for its own writes
+// (feature gate StaleControllerConsistencyReplicaSet, on by default since
+// 1.36).
+//
+// Neither orders one ReplicaSet's sync after another's: expectations and
+// KEP-5647's consistency store are kept per ReplicaSet, a work queue
+// leaves a key that is already queued in its earlier place, and the real
+// controller syncs different ReplicaSets on several workers at once
+// (--concurrent-replicaset-syncs, 5). The Deployment controller bounds
+// only what the ReplicaSets ask for (NewRSNewReplicas in
+// pkg/controller/deployment/util/deployment_util.go: the sum of their
+// spec.replicas is at most replicas+maxSurge). So when, during a rolling
+// update, the new ReplicaSet's sync is already queued ahead of the old
+// one's (in svcsim: for its creation or a pod event, within
+// Timing.ControllerBatch) as the scale-up that followed the old one's
+// scale-down arrives, the new pods are created before the old ones are
+// deleted: the pods that are not terminating briefly exceed
+// replicas+maxSurge by the scale-down the controller has been told of and
+// not yet carried out, which for one step of a rollout is at most
+// maxSurge+maxUnavailable. A real cluster can show this too, more rarely
+// when lightly loaded, because its Deployment controller scales the new
+// ReplicaSet up only once its own informer has the scale-down, where
+// svcsim's reads the store. The documentation's "at most 125% of the
+// desired number of Pods are up" holds for what the ReplicaSets ask for.
 type replicaSetController struct {
 	s      *Sim
 	queued map[string]bool
+	// informed is the controller's informer cache of ReplicaSets: each as
+	// its watch last delivered it, by key.
+	informed map[string]*ReplicaSet
 	// hints are orphan pods seen matching a ReplicaSet since its last sync;
 	// scan marks ReplicaSets that must look at every pod in their
 	// namespace (new ones), because pods that matched before they existed
@@ -34,12 +68,19 @@ type replicaSetController struct {
 }
 
 func (s *Sim) startReplicaSetController() {
-	rc := &replicaSetController{s: s, queued: map[string]bool{}, hints: map[string][]string{}, scan: map[string]bool{}}
+	rc := &replicaSetController{s: s, queued: map[string]bool{}, informed: map[string]*ReplicaSet{}, hints: map[string][]string{}, scan: map[string]bool{}}
 	lag := s.cfg.Timing.lagFor(s.cfg.Timing.Controllers)
 	s.watchShared(replicaSetControllerName, lag, nil, func(ev WatchEvent) {
 		m := ev.Object.Meta()
-		if ev.Type == Added {
-			rc.scan[key(m.Namespace, m.Name)] = true
+		k := key(m.Namespace, m.Name)
+		switch ev.Type {
+		case Added:
+			rc.scan[k] = true
+			rc.informed[k] = ev.Object.(*ReplicaSet)
+		case Modified:
+			rc.informed[k] = ev.Object.(*ReplicaSet)
+		case Deleted:
+			delete(rc.informed, k)
 		}
 		rc.enqueue(m.Namespace, m.Name)
 	}, KindReplicaSet)
@@ -89,11 +130,17 @@ func (rc *replicaSetController) enqueue(namespace, name string) {
 
 func (rc *replicaSetController) sync(namespace, name string) {
 	s := rc.s
-	cur, ok := s.store.get(KindReplicaSet, namespace, name)
+	rs, ok := rc.informed[key(namespace, name)]
 	if !ok {
 		return
 	}
-	rs := cur.(*ReplicaSet)
+	// A ReplicaSet already deleted, whose deletion is still on its way, is
+	// left alone: the real controller may still create pods for it, which
+	// the garbage collector then removes as dangling, but svcsim's
+	// collector only follows deletions it hears of.
+	if cur, ok := s.store.get(KindReplicaSet, namespace, name); !ok || cur.Meta().UID != rs.UID {
+		return
+	}
 	sel, err := rs.Spec.Selector.Selector()
 	if err != nil || sel.Empty() {
 		return
