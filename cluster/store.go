@@ -171,8 +171,8 @@ func ListAs[T Object](s *Sim, namespace string, sel selector.Selector) []T {
 // returns a copy of what was stored. On failure it returns a
 // [*StatusError] and changes nothing.
 func (s *Sim) Create(obj Object) (Object, error) {
-	if obj == nil || reflect.ValueOf(obj).IsNil() {
-		return nil, &StatusError{Op: "create", Err: ErrInvalid, Causes: []FieldError{{Field: "object", Type: "Required value"}}}
+	if isNilObject(obj) {
+		return nil, nilObjectError("create")
 	}
 	o := obj.DeepCopyObject()
 	m := o.Meta()
@@ -231,6 +231,22 @@ func (s *Sim) Create(obj Object) (Object, error) {
 	s.record(objectRef(kind, m.Namespace, m.Name), "Create", "")
 	s.notify(Added, o, nil)
 	return o.DeepCopyObject(), nil
+}
+
+// isNilObject reports whether obj is nil or a typed nil pointer such as
+// (*Pod)(nil), which satisfies Object but has no object behind it.
+func isNilObject(obj Object) bool {
+	if obj == nil {
+		return true
+	}
+	v := reflect.ValueOf(obj)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// nilObjectError is what every call taking an Object returns for a nil one:
+// the body is missing, as the apiserver says of an empty request.
+func nilObjectError(op string) *StatusError {
+	return &StatusError{Op: op, Err: ErrInvalid, Causes: []FieldError{{Field: "object", Type: "Required value"}}}
 }
 
 func nameForError(m *ObjectMeta) string {
@@ -333,8 +349,8 @@ func (s *Sim) UpdateStatus(obj Object) (Object, error) { return s.update(obj, tr
 
 func (s *Sim) update(obj Object, status bool) (Object, error) {
 	op := "update"
-	if obj == nil || reflect.ValueOf(obj).IsNil() {
-		return nil, &StatusError{Op: op, Err: ErrInvalid, Causes: []FieldError{{Field: "object", Type: "Required value"}}}
+	if isNilObject(obj) {
+		return nil, nilObjectError(op)
 	}
 	kind := obj.Kind()
 	m := obj.Meta()
