@@ -430,13 +430,19 @@ type DeleteOptions struct {
 	Force bool
 }
 
+// immortalNamespaces are the namespaces the NamespaceLifecycle admission
+// plugin refuses to delete.
+var immortalNamespaces = map[string]bool{"default": true, "kube-system": true, "kube-public": true}
+
 // Delete deletes an object. A pod that is bound to a node is deleted
 // gracefully: it gets a deletionTimestamp and its kubelet runs the preStop
 // hook, sends SIGTERM, waits for the grace period, kills it and then
 // removes it. Anything else is removed at once, and so is a pod when
 // opts.Force is set. Deleting a namespace deletes everything in it and
-// removes the namespace when it is empty. On failure Delete returns a
-// [*StatusError] and changes nothing.
+// removes the namespace when it is empty; default, kube-system and
+// kube-public may not be deleted (ErrForbidden), as the NamespaceLifecycle
+// admission plugin says. On failure Delete returns a [*StatusError] and
+// changes nothing.
 func (s *Sim) Delete(kind Kind, namespace, name string, opts DeleteOptions) error {
 	if clusterScoped(kind) {
 		namespace = ""
@@ -450,6 +456,9 @@ func (s *Sim) Delete(kind Kind, namespace, name string, opts DeleteOptions) erro
 	if opts.GracePeriodSeconds != nil && *opts.GracePeriodSeconds < 0 {
 		return &StatusError{Op: "delete", Kind: kind, Namespace: namespace, Name: name, Err: ErrInvalid,
 			Causes: []FieldError{{Field: "gracePeriodSeconds", Type: "Invalid value", Value: *opts.GracePeriodSeconds, Detail: "must be greater than or equal to 0"}}}
+	}
+	if kind == KindNamespace && immortalNamespaces[name] {
+		return &StatusError{Op: "delete", Kind: kind, Name: name, Err: ErrForbidden, Reason: "this namespace may not be deleted"}
 	}
 	switch o := old.(type) {
 	case *Pod:
