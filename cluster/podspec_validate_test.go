@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -126,4 +127,83 @@ func TestPreStopSleepMessage(t *testing.T) {
 	withPreStop(sleepFor(31), nil)(&p.Spec)
 	_, err := s.Create(p)
 	assert.EqualError(t, err, `Pod "web" is invalid: spec.containers[0].lifecycle.preStop.sleep: Invalid value: 31: must be non-negative and less than terminationGracePeriodSeconds (30)`)
+}
+
+func withImage(image string) func(*PodSpec) {
+	return func(sp *PodSpec) { sp.Containers[0].Image = image }
+}
+
+// TestImageWhitespaceRule: a pod's image may not have leading or trailing
+// whitespace; a template's may (the apiserver keeps that check to pods, for
+// backward compatibility), and only an empty image is refused in both.
+func TestImageWhitespaceRule(t *testing.T) {
+	const ws = "must not have leading or trailing whitespace"
+	for _, tt := range []struct {
+		specCase
+		template []cause // the template's causes, nil when it is accepted
+	}{
+		{specCase{"leading space", withImage(" nginx"),
+			[]cause{{Field: "containers[0].image", Type: "Invalid value", Value: " nginx", Detail: ws}}}, nil},
+		{specCase{"trailing tab", withImage("nginx:1.27\t"),
+			[]cause{{Field: "containers[0].image", Type: "Invalid value", Value: "nginx:1.27\t", Detail: ws}}}, nil},
+		{specCase{"trailing newline", withImage("nginx\n"),
+			[]cause{{Field: "containers[0].image", Type: "Invalid value", Detail: ws}}}, nil},
+		{specCase{"only spaces", withImage("   "),
+			[]cause{{Field: "containers[0].image", Type: "Invalid value", Value: "   ", Detail: ws}}}, nil},
+		{specCase{"empty", withImage(""), []cause{{Field: "containers[0].image", Type: "Required value"}}},
+			[]cause{{Field: "containers[0].image", Type: "Required value"}}},
+		{specCase{"inner space is not this rule's", withImage("my image"), nil}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			checkSpecRule(t, tt.specCase, true, false)
+			checkSpecRule(t, specCase{tt.name, tt.mutate, tt.template}, false, true)
+		})
+	}
+}
+
+// TestImageWhitespaceOnUpdate: the image, the one container field a pod
+// update may change, is checked on update too, and a refused update
+// changes nothing.
+func TestImageWhitespaceOnUpdate(t *testing.T) {
+	s := newSim(t, Config{Seed: 1})
+	_, err := s.Create(webPod("web"))
+	require.NoError(t, err)
+	require.NoError(t, s.Settle())
+	before := takeSnapshot(s)
+	p := mustPod(t, s, "web")
+	p.Spec.Containers[0].Image = "nginx:2 "
+	_, err = s.Update(p)
+	assert.EqualError(t, err, `Pod "web" is invalid: spec.containers[0].image: Invalid value: "nginx:2 ": must not have leading or trailing whitespace`)
+	assertUnchanged(t, s, before)
+}
+
+// TestTemplateImageWithWhitespace: a Deployment whose template image has
+// whitespace is stored, but its ReplicaSet cannot create pods: each try is
+// a FailedCreate event and a ReplicaFailure condition, in both timings.
+func TestTemplateImageWithWhitespace(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		timing Timing
+	}{{"instant", Instant()}, {"realistic", Realistic()}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSim(t, Config{Seed: 1, Timing: tc.timing})
+			_, err := s.Create(newDeployment("web", 2, " nginx"))
+			require.NoError(t, err)
+			s.RunFor(time.Minute)
+			assert.Empty(t, podsWith(s, "app=web"), "no pod was created")
+			rss := ListAs[*ReplicaSet](s, "default", everything)
+			require.Len(t, rss, 1)
+			c := rss[0].Status.Conditions
+			require.Len(t, c, 1)
+			assert.Equal(t, "ReplicaFailure", c[0].Type)
+			assert.Contains(t, c[0].Message, "spec.containers[0].image: Invalid value: \" nginx\": must not have leading or trailing whitespace")
+			failed := 0
+			for _, e := range s.Events("default") {
+				if e.Reason == "FailedCreate" {
+					failed++
+				}
+			}
+			assert.Positive(t, failed)
+		})
+	}
 }

@@ -216,6 +216,7 @@ func validate(o Object) []FieldError {
 	case *Pod:
 		validateMeta(&errs, &o.ObjectMeta, false)
 		validatePodSpec(&errs, &o.Spec)
+		validateContainersOnlyForPod(&errs, &o.Spec)
 	case *ReplicaSet:
 		validateReplicaSet(&errs, o)
 	case *Deployment:
@@ -247,7 +248,7 @@ func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
 			}
 			names[c.Name] = true
 		}
-		if strings.TrimSpace(c.Image) == "" {
+		if c.Image == "" {
 			errs.required(f+".image", "")
 		}
 		for j, p := range c.Ports {
@@ -307,6 +308,19 @@ func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
 	}
 	if spec.Subdomain != "" {
 		validateDNSLabel(errs, "spec.subdomain", spec.Subdomain)
+	}
+}
+
+// validateContainersOnlyForPod checks what the apiserver checks in a pod's
+// containers but not in a template's, for backward compatibility: an image
+// with leading or trailing whitespace. A template may hold one (even an
+// image of spaces), but the pods made from it are refused. It runs on
+// create and on every update, where the image is the one mutable field.
+func validateContainersOnlyForPod(errs *fieldErrors, spec *PodSpec) {
+	for i, c := range spec.Containers {
+		if len(strings.TrimSpace(c.Image)) != len(c.Image) {
+			errs.invalid(fmt.Sprintf("spec.containers[%d].image", i), c.Image, "must not have leading or trailing whitespace")
+		}
 	}
 }
 
