@@ -344,7 +344,10 @@ func (s *Sim) Update(obj Object) (Object, error) { return s.update(obj, false) }
 
 // UpdateStatus replaces an object's status, as a PUT to the status
 // subresource does; its metadata and spec are kept. Controllers and the
-// kubelet report through it.
+// kubelet report through it. The new status is validated as the
+// apiserver's status strategies do (pod and host IPs, load balancer
+// ingress, replica counts, ...); an invalid one is an ErrInvalid
+// [*StatusError] and changes nothing.
 func (s *Sim) UpdateStatus(obj Object) (Object, error) { return s.update(obj, true) }
 
 func (s *Sim) update(obj Object, status bool) (Object, error) {
@@ -370,6 +373,9 @@ func (s *Sim) update(obj Object, status bool) (Object, error) {
 	var o Object
 	if status {
 		o = withStatus(old, obj)
+		if errs := validateStatusUpdate(o, old); len(errs) > 0 {
+			return nil, &StatusError{Op: op, Kind: kind, Namespace: ns, Name: m.Name, Err: ErrInvalid, Causes: errs}
+		}
 	} else {
 		o = obj.DeepCopyObject()
 		keepStatus(o, old)
