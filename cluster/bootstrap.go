@@ -58,6 +58,7 @@ func (s *Sim) bootstrap(base netip.Addr) {
 	s.startReplicaSetController()
 	s.startDeploymentController()
 	s.startGarbageCollector()
+	s.startPodGC()
 	s.startLoadBalancerController()
 	for _, n := range s.nodes {
 		s.startKubelet(n)

@@ -447,8 +447,10 @@ var immortalNamespaces = map[string]bool{"default": true, "kube-system": true, "
 // opts.Force is set. Deleting a namespace deletes everything in it and
 // removes the namespace when it is empty; default, kube-system and
 // kube-public may not be deleted (ErrForbidden), as the NamespaceLifecycle
-// admission plugin says. On failure Delete returns a [*StatusError] and
-// changes nothing.
+// admission plugin says. Deleting a Node removes only the object: its
+// pods run on until the pod garbage collector deletes them, 40 to 60 s
+// later ([PodGCPeriod], [PodGCQuarantine]). On failure Delete returns a
+// [*StatusError] and changes nothing.
 func (s *Sim) Delete(kind Kind, namespace, name string, opts DeleteOptions) error {
 	if clusterScoped(kind) {
 		namespace = ""
