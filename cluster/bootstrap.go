@@ -85,6 +85,7 @@ func (s *Sim) bootstrap(plan netPlan) {
 	s.startReplicaSetController()
 	s.startDeploymentController()
 	s.startGarbageCollector()
+	s.startPodGC()
 	s.startLoadBalancerController()
 	for _, n := range s.nodes {
 		s.startKubelet(n)

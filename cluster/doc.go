@@ -93,6 +93,11 @@
 //     reacts to SIGTERM is the pod's OnSIGTERM field, a svcsim extension.
 //   - A lost node's pods are marked not ready after the node monitor grace
 //     period (50 s) but never evicted.
+//   - Deleting a Node object stops nothing on the node, as in Kubernetes:
+//     its kubelet runs its pods until the pod garbage collector, on its
+//     20 s beat and after a 40 s quarantine, marks them Failed and
+//     force-deletes them. Its other duties (terminated-pod thresholds,
+//     out-of-service taints) are not modelled.
 //   - Apply replaces metadata and spec rather than doing a three-way merge
 //     (it keeps a pod's node and the owners controllers recorded).
 //   - The ReplicaSet and Deployment controllers learn of changes only

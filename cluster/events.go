@@ -90,8 +90,13 @@ func (s *Sim) Events(namespace string) []Event {
 // Record leaves a Kubernetes-style event about obj on behalf of the
 // component whose event is running (or "user"), as a controller's event
 // recorder does: typ is EventNormal or EventWarning, reason a short
-// CamelCase cause. It shows in `kubectl get events` and describe.
+// CamelCase cause. It shows in `kubectl get events` and describe. A nil
+// obj records nothing, as an event recorder drops an event it cannot
+// refer to an object.
 func (s *Sim) Record(obj Object, typ, reason, message string) {
+	if isNilObject(obj) {
+		return
+	}
 	source := s.current
 	if source == "" {
 		source = "user"

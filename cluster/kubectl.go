@@ -70,10 +70,11 @@ func (k *Kubectl) Run(name string, opts RunOptions) (*Pod, error) {
 // Apply creates obj, or updates the existing object of that name with its
 // metadata and spec, as kubectl apply does (without apply's three-way merge:
 // what you pass replaces what is there, status aside). The object's
-// namespace defaults to the client's.
+// namespace defaults to the client's. A nil obj, typed or not, is an
+// ErrInvalid [*StatusError], as it is for [Sim.Create].
 func (k *Kubectl) Apply(obj Object) (Object, error) {
-	if obj == nil {
-		return nil, &StatusError{Op: "apply", Err: ErrInvalid, Causes: []FieldError{{Field: "object", Type: "Required value"}}}
+	if isNilObject(obj) {
+		return nil, nilObjectError("apply")
 	}
 	o := obj.DeepCopyObject()
 	m := o.Meta()

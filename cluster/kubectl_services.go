@@ -16,7 +16,9 @@ type ExposeOptions struct {
 	// port-2... when there are several.
 	Port int32
 	// TargetPort is where the port leads on the pods (--target-port): a
-	// number or a container port's name; "" means the port itself.
+	// number or a container port's name; "" means the port itself. A
+	// number beyond int32 is taken as a name, as kubectl does, and the
+	// apiserver refuses it (a name needs a letter).
 	TargetPort string
 	// Protocol is the ports' protocol (--protocol); "" takes the container
 	// port's, else TCP.
@@ -135,7 +137,10 @@ func exposedPorts(spec *PodSpec, opts ExposeOptions) ([]ServicePort, error) {
 		case t == "":
 			ports[i].TargetPort = FromInt(ports[i].Port)
 		default:
-			if n, err := strconv.Atoi(t); err == nil {
+			// kubectl reads the flag as intstr.Parse does: a number that
+			// fits in an int32 is a number, anything else a port name,
+			// which the apiserver then judges. Never truncate.
+			if n, err := strconv.ParseInt(t, 10, 32); err == nil {
 				ports[i].TargetPort = FromInt(int32(n))
 			} else {
 				ports[i].TargetPort = FromString(t)

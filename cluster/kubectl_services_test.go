@@ -313,3 +313,49 @@ func TestKubectlExpose(t *testing.T) {
 	assert.Equal(t, before, f.s.Digest())
 	assert.Empty(t, f.said(), "a failed expose prints nothing")
 }
+
+// TestKubectlExposeTargetPort: --target-port is read as kubectl reads it (a
+// number that fits in an int32, else a name) and never truncated; what the
+// apiserver refuses fails with its error and changes nothing.
+func TestKubectlExposeTargetPort(t *testing.T) {
+	for _, tt := range []struct {
+		target string
+		want   cluster.IntOrString // when accepted
+		err    string              // the apiserver's complaint, when refused
+	}{
+		{target: "8080", want: cluster.FromInt(8080)},
+		{target: "+8080", want: cluster.FromInt(8080)},
+		{target: "http", want: cluster.FromString("http")},
+		{target: "0", want: cluster.FromInt(80)}, // defaulted to the port, as an unset one is
+		{target: "65536", err: `spec.ports[0].targetPort: Invalid value: 65536: must be between 1 and 65535, inclusive`},
+		{target: "-1", err: `spec.ports[0].targetPort: Invalid value: -1: must be between 1 and 65535, inclusive`},
+		{target: "2147483647", err: `spec.ports[0].targetPort: Invalid value: 2147483647: must be between 1 and 65535, inclusive`},
+		// Beyond int32 it is a name: 4294967376 is 80 modulo 2^32, which a
+		// truncating parse would have made of it.
+		{target: "4294967376", err: `spec.ports[0].targetPort: Invalid value: "4294967376": must contain at least one letter (a-z)`},
+		{target: "2147483648", err: `spec.ports[0].targetPort: Invalid value: "2147483648": must contain at least one letter (a-z)`},
+		{target: "99999999999999999999", err: `[spec.ports[0].targetPort: Invalid value: "99999999999999999999": must be no more than 15 characters, spec.ports[0].targetPort: Invalid value: "99999999999999999999": must contain at least one letter (a-z)]`},
+		{target: " 80", err: `[spec.ports[0].targetPort: Invalid value: " 80": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-), spec.ports[0].targetPort: Invalid value: " 80": must contain at least one letter (a-z)]`},
+	} {
+		t.Run(tt.target, func(t *testing.T) {
+			f := newKubectl(t)
+			_, err := f.k.CreateDeployment("web", cluster.DeploymentOptions{Image: "nginx", Replicas: 1, Port: 8080})
+			require.NoError(t, err)
+			require.NoError(t, f.s.Settle())
+			f.said()
+			before := f.s.Digest()
+			svc, err := f.k.Expose(cluster.KindDeployment, "web", cluster.ExposeOptions{Port: 80, TargetPort: tt.target})
+			if tt.err == "" {
+				require.NoError(t, err)
+				assert.Equal(t, tt.want, svc.Spec.Ports[0].TargetPort)
+				return
+			}
+			assert.ErrorIs(t, err, cluster.ErrInvalid)
+			assert.EqualError(t, err, `Service "web" is invalid: `+tt.err)
+			assert.Equal(t, before, f.s.Digest(), "nothing changed")
+			assert.Empty(t, f.said())
+			_, exists := cluster.GetAs[*cluster.Service](f.s, "default", "web")
+			assert.False(t, exists)
+		})
+	}
+}

@@ -146,13 +146,17 @@ func TestSIGTERMBehaviours(t *testing.T) {
 		grace   int64
 		preStop int64
 		goneAt  time.Duration
+		// deleteGrace, when set, is the delete's own grace period.
+		deleteGrace *int64
 	}{
-		{"exit", SigtermExit, 0, 30, 0, 0},
-		{"drain 10 s", SigtermDrain, 10, 30, 0, 10 * time.Second},
-		{"drain longer than grace is killed", SigtermDrain, 60, 30, 0, 30 * time.Second},
-		{"ignore is killed at grace", SigtermIgnore, 0, 30, 0, 30 * time.Second},
-		{"preStop eats the grace but kill waits 2 s more", SigtermIgnore, 0, 30, 29, 31 * time.Second},
-		{"preStop longer than grace", SigtermIgnore, 0, 10, 20, 12 * time.Second},
+		{"exit", SigtermExit, 0, 30, 0, 0, nil},
+		{"drain 10 s", SigtermDrain, 10, 30, 0, 10 * time.Second, nil},
+		{"drain longer than grace is killed", SigtermDrain, 60, 30, 0, 30 * time.Second, nil},
+		{"ignore is killed at grace", SigtermIgnore, 0, 30, 0, 30 * time.Second, nil},
+		{"preStop eats the grace but kill waits 2 s more", SigtermIgnore, 0, 30, 29, 31 * time.Second, nil},
+		// The apiserver refuses a preStop sleep longer than the pod's
+		// grace period, but a delete may still shorten the grace below it.
+		{"preStop longer than the delete's grace", SigtermIgnore, 0, 30, 20, 12 * time.Second, Ptr(int64(10))},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSim(t, Config{Seed: 1})
@@ -165,7 +169,7 @@ func TestSIGTERMBehaviours(t *testing.T) {
 			}))
 			require.NoError(t, err)
 			require.NoError(t, s.Settle())
-			require.NoError(t, s.Delete(KindPod, "default", "web", DeleteOptions{}))
+			require.NoError(t, s.Delete(KindPod, "default", "web", DeleteOptions{GracePeriodSeconds: tt.deleteGrace}))
 			if tt.goneAt > 0 {
 				s.RunUntil(Time(tt.goneAt - time.Nanosecond))
 				_, exists := GetAs[*Pod](s, "default", "web")

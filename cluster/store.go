@@ -171,8 +171,8 @@ func ListAs[T Object](s *Sim, namespace string, sel selector.Selector) []T {
 // returns a copy of what was stored. On failure it returns a
 // [*StatusError] and changes nothing.
 func (s *Sim) Create(obj Object) (Object, error) {
-	if obj == nil || reflect.ValueOf(obj).IsNil() {
-		return nil, &StatusError{Op: "create", Err: ErrInvalid, Causes: []FieldError{{Field: "object", Type: "Required value"}}}
+	if isNilObject(obj) {
+		return nil, nilObjectError("create")
 	}
 	o := obj.DeepCopyObject()
 	m := o.Meta()
@@ -231,6 +231,22 @@ func (s *Sim) Create(obj Object) (Object, error) {
 	s.record(objectRef(kind, m.Namespace, m.Name), "Create", "")
 	s.notify(Added, o, nil)
 	return o.DeepCopyObject(), nil
+}
+
+// isNilObject reports whether obj is nil or a typed nil pointer such as
+// (*Pod)(nil), which satisfies Object but has no object behind it.
+func isNilObject(obj Object) bool {
+	if obj == nil {
+		return true
+	}
+	v := reflect.ValueOf(obj)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// nilObjectError is what every call taking an Object returns for a nil one:
+// the body is missing, as the apiserver says of an empty request.
+func nilObjectError(op string) *StatusError {
+	return &StatusError{Op: op, Err: ErrInvalid, Causes: []FieldError{{Field: "object", Type: "Required value"}}}
 }
 
 func nameForError(m *ObjectMeta) string {
@@ -328,13 +344,16 @@ func (s *Sim) Update(obj Object) (Object, error) { return s.update(obj, false) }
 
 // UpdateStatus replaces an object's status, as a PUT to the status
 // subresource does; its metadata and spec are kept. Controllers and the
-// kubelet report through it.
+// kubelet report through it. The new status is validated as the
+// apiserver's status strategies do (pod and host IPs, load balancer
+// ingress, replica counts, ...); an invalid one is an ErrInvalid
+// [*StatusError] and changes nothing.
 func (s *Sim) UpdateStatus(obj Object) (Object, error) { return s.update(obj, true) }
 
 func (s *Sim) update(obj Object, status bool) (Object, error) {
 	op := "update"
-	if obj == nil || reflect.ValueOf(obj).IsNil() {
-		return nil, &StatusError{Op: op, Err: ErrInvalid, Causes: []FieldError{{Field: "object", Type: "Required value"}}}
+	if isNilObject(obj) {
+		return nil, nilObjectError(op)
 	}
 	kind := obj.Kind()
 	m := obj.Meta()
@@ -354,6 +373,9 @@ func (s *Sim) update(obj Object, status bool) (Object, error) {
 	var o Object
 	if status {
 		o = withStatus(old, obj)
+		if errs := validateStatusUpdate(o, old); len(errs) > 0 {
+			return nil, &StatusError{Op: op, Kind: kind, Namespace: ns, Name: m.Name, Err: ErrInvalid, Causes: errs}
+		}
 	} else {
 		o = obj.DeepCopyObject()
 		keepStatus(o, old)
@@ -414,12 +436,20 @@ type DeleteOptions struct {
 	Force bool
 }
 
+// immortalNamespaces are the namespaces the NamespaceLifecycle admission
+// plugin refuses to delete.
+var immortalNamespaces = map[string]bool{"default": true, "kube-system": true, "kube-public": true}
+
 // Delete deletes an object. A pod that is bound to a node is deleted
 // gracefully: it gets a deletionTimestamp and its kubelet runs the preStop
 // hook, sends SIGTERM, waits for the grace period, kills it and then
 // removes it. Anything else is removed at once, and so is a pod when
 // opts.Force is set. Deleting a namespace deletes everything in it and
-// removes the namespace when it is empty. On failure Delete returns a
+// removes the namespace when it is empty; default, kube-system and
+// kube-public may not be deleted (ErrForbidden), as the NamespaceLifecycle
+// admission plugin says. Deleting a Node removes only the object: its
+// pods run on until the pod garbage collector deletes them, 40 to 60 s
+// later ([PodGCPeriod], [PodGCQuarantine]). On failure Delete returns a
 // [*StatusError] and changes nothing.
 func (s *Sim) Delete(kind Kind, namespace, name string, opts DeleteOptions) error {
 	if clusterScoped(kind) {
@@ -434,6 +464,9 @@ func (s *Sim) Delete(kind Kind, namespace, name string, opts DeleteOptions) erro
 	if opts.GracePeriodSeconds != nil && *opts.GracePeriodSeconds < 0 {
 		return &StatusError{Op: "delete", Kind: kind, Namespace: namespace, Name: name, Err: ErrInvalid,
 			Causes: []FieldError{{Field: "gracePeriodSeconds", Type: "Invalid value", Value: *opts.GracePeriodSeconds, Detail: "must be greater than or equal to 0"}}}
+	}
+	if kind == KindNamespace && immortalNamespaces[name] {
+		return &StatusError{Op: "delete", Kind: kind, Name: name, Err: ErrForbidden, Reason: "this namespace may not be deleted"}
 	}
 	switch o := old.(type) {
 	case *Pod:

@@ -216,6 +216,7 @@ func validate(o Object) []FieldError {
 	case *Pod:
 		validateMeta(&errs, &o.ObjectMeta, false)
 		validatePodSpec(&errs, &o.Spec)
+		validateContainersOnlyForPod(&errs, &o.Spec)
 	case *ReplicaSet:
 		validateReplicaSet(&errs, o)
 	case *Deployment:
@@ -247,7 +248,7 @@ func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
 			}
 			names[c.Name] = true
 		}
-		if strings.TrimSpace(c.Image) == "" {
+		if c.Image == "" {
 			errs.required(f+".image", "")
 		}
 		for j, p := range c.Ports {
@@ -286,23 +287,7 @@ func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
 			}
 		}
 		if c.Lifecycle != nil && c.Lifecycle.PreStop != nil {
-			h := c.Lifecycle.PreStop
-			hf := f + ".lifecycle.preStop"
-			set := 0
-			for _, ok := range []bool{h.Exec != nil, h.HTTPGet != nil, h.Sleep != nil} {
-				if ok {
-					set++
-				}
-			}
-			switch {
-			case set == 0:
-				errs.required(hf, "must specify a handler type")
-			case set > 1:
-				errs.forbidden(hf, "may not specify more than 1 handler type")
-			}
-			if h.Sleep != nil && h.Sleep.Seconds < 0 {
-				errs.invalidNum(hf+".sleep.seconds", h.Sleep.Seconds, "must be non-negative")
-			}
+			validateHandler(errs, f+".lifecycle.preStop", c.Lifecycle.PreStop, spec.TerminationGracePeriodSeconds)
 		}
 	}
 	switch spec.RestartPolicy {
@@ -323,6 +308,58 @@ func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
 	}
 	if spec.Subdomain != "" {
 		validateDNSLabel(errs, "spec.subdomain", spec.Subdomain)
+	}
+}
+
+// validateContainersOnlyForPod checks what the apiserver checks in a pod's
+// containers but not in a template's, for backward compatibility: an image
+// with leading or trailing whitespace. A template may hold one (even an
+// image of spaces), but the pods made from it are refused. It runs on
+// create and on every update, where the image is the one mutable field.
+func validateContainersOnlyForPod(errs *fieldErrors, spec *PodSpec) {
+	for i, c := range spec.Containers {
+		if len(strings.TrimSpace(c.Image)) != len(c.Image) {
+			errs.invalid(fmt.Sprintf("spec.containers[%d].image", i), c.Image, "must not have leading or trailing whitespace")
+		}
+	}
+}
+
+// validateHandler checks a lifecycle hook as the apiserver's
+// validateHandler does: the first handler set, in the order exec, httpGet,
+// sleep, is the hook's and is checked; any other set is forbidden, at its
+// own path. A sleep may not be negative or longer than the pod's
+// terminationGracePeriodSeconds (grace; defaulted to 30 before this runs,
+// and nil only if it was not, when the rule is skipped as the apiserver
+// skips it).
+func validateHandler(errs *fieldErrors, f string, h *LifecycleHandler, grace *int64) {
+	handlers := 0
+	handler := func(set bool, name string, check func()) {
+		switch {
+		case !set:
+		case handlers > 0:
+			errs.forbidden(f+"."+name, "may not specify more than 1 handler type")
+		default:
+			handlers++
+			check()
+		}
+	}
+	handler(h.Exec != nil, "exec", func() {
+		if len(h.Exec.Command) == 0 {
+			errs.required(f+".exec.command", "")
+		}
+	})
+	handler(h.HTTPGet != nil, "httpGet", func() {
+		if p := h.HTTPGet.Port; p < 1 || p > 65535 {
+			errs.invalidNum(f+".httpGet.port", int64(p), "must be between 1 and 65535, inclusive")
+		}
+	})
+	handler(h.Sleep != nil, "sleep", func() {
+		if s := h.Sleep.Seconds; grace != nil && (s < 0 || s > *grace) {
+			errs.invalidNum(f+".sleep", s, fmt.Sprintf("must be non-negative and less than terminationGracePeriodSeconds (%d)", *grace))
+		}
+	})
+	if handlers == 0 {
+		errs.required(f, "must specify a handler type")
 	}
 }
 

@@ -283,8 +283,8 @@ func TestFailedCallsChangeNothing(t *testing.T) {
 				c.Lifecycle = &Lifecycle{PreStop: &LifecycleHandler{Exec: &ExecAction{Command: []string{"true"}}, Sleep: &SleepAction{Seconds: 1}}}
 			})),
 			sentinel: ErrInvalid,
-			causes:   []cause{{Field: "spec.containers[0].lifecycle.preStop", Type: "Forbidden", Detail: "may not specify more than 1 handler type"}},
-			msg:      `Pod "web" is invalid: spec.containers[0].lifecycle.preStop: Forbidden: may not specify more than 1 handler type`,
+			causes:   []cause{{Field: "spec.containers[0].lifecycle.preStop.sleep", Type: "Forbidden", Detail: "may not specify more than 1 handler type"}},
+			msg:      `Pod "web" is invalid: spec.containers[0].lifecycle.preStop.sleep: Forbidden: may not specify more than 1 handler type`,
 		},
 		{
 			name:     "preStop with no handler",

@@ -62,10 +62,14 @@ func (v IntOrString) scaled(total int32, roundUp bool) (int32, error) {
 		return 0, fmt.Errorf("invalid value for IntOrString: invalid value %q: must be an integer or a percentage", v.StrVal)
 	}
 	x := float64(n) * float64(total) / 100
+	// Kubernetes rounds to an int and narrows that to int32 (wrapping, for
+	// a percentage far above 100); going through int64 does the same,
+	// where converting the float straight to int32 would give whatever the
+	// platform's conversion gives.
 	if roundUp {
-		return int32(math.Ceil(x)), nil
+		return int32(int64(math.Ceil(x))), nil
 	}
-	return int32(math.Floor(x)), nil
+	return int32(int64(math.Floor(x))), nil
 }
 
 // PodTemplateSpec is the pod a ReplicaSet or Deployment stamps out.

@@ -333,3 +333,27 @@ func TestProgressDeadline(t *testing.T) {
 	assert.Equal(t, ConditionFalse, c.Status)
 	assert.Equal(t, "ProgressDeadlineExceeded", c.Reason)
 }
+
+// TestScaledPercentNarrowsAsKubernetes: a percentage far above 100 (valid
+// for maxSurge) scales to more than an int32 holds; Kubernetes computes an
+// int and narrows it to int32, wrapping, and so does svcsim, on every
+// platform.
+func TestScaledPercentNarrowsAsKubernetes(t *testing.T) {
+	for _, tt := range []struct {
+		pct     string
+		total   int32
+		roundUp bool
+		want    int64 // before narrowing, as Kubernetes computes it
+	}{
+		{"25%", 10, true, 3},
+		{"25%", 10, false, 2},
+		{"1000000000000%", 10, true, 100_000_000_000},
+		{"1000000000001%", 7, false, 70_000_000_000},
+		{"21474836%", 1000, true, 214_748_360},
+		{"214748365%", 1000, true, 2_147_483_650},
+	} {
+		got, err := FromString(tt.pct).scaled(tt.total, tt.roundUp)
+		require.NoError(t, err)
+		assert.Equal(t, int32(tt.want), got, "%s of %d", tt.pct, tt.total)
+	}
+}

@@ -65,3 +65,29 @@ func TestFencepostExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestFencepostsNarrowAsKubernetes: a maxSurge percentage far above 100
+// (valid: only maxUnavailable is capped) resolves past int32; Kubernetes'
+// ResolveFenceposts narrows its int result to int32, and svcsim must give
+// the same number on every platform.
+func TestFencepostsNarrowAsKubernetes(t *testing.T) {
+	for _, tt := range []struct {
+		replicas int32
+		surge    string
+	}{
+		{10, "1000000000000%"}, {7, "1000000000001%"}, {1000, "214748365%"}, {3, "99999999999%"},
+	} {
+		ms, kms := cluster.FromString(tt.surge), intstr.FromString(tt.surge)
+		surge, _, err := cluster.Fenceposts(tt.replicas, ms, cluster.FromInt(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ks, err := intstr.GetScaledValueFromIntOrPercent(&kms, int(tt.replicas), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if surge != int32(ks) {
+			t.Errorf("replicas %d, maxSurge %s: svcsim %d, Kubernetes %d", tt.replicas, tt.surge, surge, int32(ks))
+		}
+	}
+}
