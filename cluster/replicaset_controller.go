@@ -65,10 +65,20 @@ type replicaSetController struct {
 	// left no hint.
 	hints map[string][]string
 	scan  map[string]bool
+	// failures counts each ReplicaSet's syncs that failed in a row, for
+	// the work queue's back-off.
+	failures map[string]int
 }
 
+// The work queue's per-item back-off after a failed sync, as client-go's
+// default controller rate limiter: 5 ms, doubling, at most 1000 s.
+const (
+	syncRetryBase = 5 * time.Millisecond
+	syncRetryMax  = 1000 * time.Second
+)
+
 func (s *Sim) startReplicaSetController() {
-	rc := &replicaSetController{s: s, queued: map[string]bool{}, informed: map[string]*ReplicaSet{}, hints: map[string][]string{}, scan: map[string]bool{}}
+	rc := &replicaSetController{s: s, queued: map[string]bool{}, informed: map[string]*ReplicaSet{}, hints: map[string][]string{}, scan: map[string]bool{}, failures: map[string]int{}}
 	lag := s.cfg.Timing.lagFor(s.cfg.Timing.Controllers)
 	s.watchShared(replicaSetControllerName, lag, nil, func(ev WatchEvent) {
 		m := ev.Object.Meta()
@@ -81,6 +91,7 @@ func (s *Sim) startReplicaSetController() {
 			rc.informed[k] = ev.Object.(*ReplicaSet)
 		case Deleted:
 			delete(rc.informed, k)
+			delete(rc.failures, k)
 		}
 		rc.enqueue(m.Namespace, m.Name)
 	}, KindReplicaSet)
@@ -153,6 +164,27 @@ func (rc *replicaSetController) sync(namespace, name string) {
 		pods = rc.claim(rs, sel)
 	}
 	rc.writeStatus(rs, pods, manageErr)
+	rc.retryLater(namespace, name, manageErr)
+}
+
+// retryLater requeues a ReplicaSet whose sync failed after the work
+// queue's back-off, as the real controller's queue does. The retry is
+// background work: a ReplicaSet that can never create its pods (an
+// invalid template, an exhausted quota) does not keep Settle from
+// returning, while a longer run goes on trying, less and less often.
+func (rc *replicaSetController) retryLater(namespace, name string, err error) {
+	k := key(namespace, name)
+	if err == nil {
+		delete(rc.failures, k)
+		return
+	}
+	n := rc.failures[k]
+	rc.failures[k] = n + 1
+	delay := syncRetryMax
+	if n < 30 {
+		delay = min(syncRetryBase<<n, syncRetryMax)
+	}
+	rc.s.Background(delay, replicaSetControllerName, func() { rc.enqueue(namespace, name) })
 }
 
 // isActive reports whether a pod counts toward a ReplicaSet: not finished
@@ -433,9 +465,16 @@ func (rc *replicaSetController) writeStatus(rs *ReplicaSet, pods []*Pod, manageE
 	}
 	old := cur.(*ReplicaSet)
 	st.Conditions = append([]ReplicaSetCondition(nil), old.Status.Conditions...)
-	st.Conditions = slices.DeleteFunc(st.Conditions, func(c ReplicaSetCondition) bool { return c.Type == "ReplicaFailure" })
-	if manageErr != nil {
+	// As Kubernetes' calculateStatus: the failure condition is added when
+	// a sync fails and none is set, kept as it was while failures go on,
+	// and removed by a sync that succeeds. Rewriting it on every failed
+	// sync would make each sync a status change that triggers the next.
+	failing := slices.ContainsFunc(st.Conditions, func(c ReplicaSetCondition) bool { return c.Type == "ReplicaFailure" })
+	switch {
+	case manageErr != nil && !failing:
 		st.Conditions = append(st.Conditions, ReplicaSetCondition{Type: "ReplicaFailure", Status: ConditionTrue, Reason: "FailedCreate", Message: manageErr.Error(), LastTransitionTime: s.now})
+	case manageErr == nil && failing:
+		st.Conditions = slices.DeleteFunc(st.Conditions, func(c ReplicaSetCondition) bool { return c.Type == "ReplicaFailure" })
 	}
 	if len(st.Conditions) == 0 {
 		st.Conditions = nil
