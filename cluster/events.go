@@ -76,6 +76,7 @@ func (s *Sim) emit(kind Kind, namespace, name, typ, reason, source, message stri
 // Events returns the kept events about objects in namespace ("" for all),
 // in the order they were first recorded.
 func (s *Sim) Events(namespace string) []Event {
+	s.check()
 	l := &s.eventLog
 	var out []Event
 	for i := range l.ring {
@@ -94,6 +95,7 @@ func (s *Sim) Events(namespace string) []Event {
 // obj records nothing, as an event recorder drops an event it cannot
 // refer to an object.
 func (s *Sim) Record(obj Object, typ, reason, message string) {
+	s.check()
 	if isNilObject(obj) {
 		return
 	}

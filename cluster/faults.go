@@ -33,6 +33,7 @@ type PodRuntime struct {
 // Runtime returns the ground truth about a pod that its kubelet has
 // admitted, and whether there is such a pod.
 func (s *Sim) Runtime(namespace, name string) (PodRuntime, bool) {
+	s.check()
 	rt := s.runtimeOf(namespace, name)
 	if rt == nil {
 		return PodRuntime{}, false
@@ -43,6 +44,7 @@ func (s *Sim) Runtime(namespace, name string) (PodRuntime, bool) {
 // RuntimeByUID is [Sim.Runtime] for the pod with the given uid, found
 // without a store lookup: the data plane asks it for every request.
 func (s *Sim) RuntimeByUID(uid string) (PodRuntime, bool) {
+	s.check()
 	rt := s.pods[uid]
 	if rt == nil {
 		return PodRuntime{}, false
@@ -59,6 +61,7 @@ type RuntimeRef struct{ rt *podRuntime }
 // RuntimeRef returns a handle on the pod with the given uid, and whether a
 // kubelet runs such a pod now.
 func (s *Sim) RuntimeRef(uid string) (RuntimeRef, bool) {
+	s.check()
 	rt := s.pods[uid]
 	return RuntimeRef{rt}, rt != nil
 }
@@ -119,12 +122,14 @@ func (s *Sim) runtimeFor(namespace, name string) (*podRuntime, error) {
 // consecutive failures the kubelet marks the pod not ready. Containers
 // without a probe are not affected.
 func (s *Sim) FailReadiness(namespace, name string) error {
+	s.check()
 	return s.setReadinessFault(namespace, name, true)
 }
 
 // RecoverReadiness undoes [Sim.FailReadiness]: probes pass again, and after
 // successThreshold successes the pod is ready again.
 func (s *Sim) RecoverReadiness(namespace, name string) error {
+	s.check()
 	return s.setReadinessFault(namespace, name, false)
 }
 
@@ -149,6 +154,7 @@ func (s *Sim) setReadinessFault(namespace, name string, fail bool) error {
 // not ready, counts a restart and restarts it after Kubernetes' crash
 // back-off: 10 s, doubling with each further crash up to 5 minutes.
 func (s *Sim) CrashContainer(namespace, name, container string) error {
+	s.check()
 	rt, err := s.runtimeFor(namespace, name)
 	if err != nil {
 		return err
@@ -213,6 +219,7 @@ var ErrNoNode = fmt.Errorf("cluster: no such node")
 // pods not ready, as the node lifecycle controller does. (svcsim does not
 // evict the pods afterwards.)
 func (s *Sim) NodeDown(name string) error {
+	s.check()
 	n := s.node(name)
 	if n == nil {
 		return fmt.Errorf("%w: %q", ErrNoNode, name)
@@ -259,6 +266,7 @@ func (s *Sim) markNodeLost(n *nodeState) {
 // NodeReachable reports whether the named node exists and is up: not
 // taken down by [Sim.NodeDown], or brought back since.
 func (s *Sim) NodeReachable(name string) bool {
+	s.check()
 	n := s.node(name)
 	return n != nil && n.up
 }
@@ -266,6 +274,7 @@ func (s *Sim) NodeReachable(name string) bool {
 // NodeUp brings a node back: its kubelet reports Ready again, catches up on
 // what happened to its pods while it was away, and resumes probing.
 func (s *Sim) NodeUp(name string) error {
+	s.check()
 	n := s.node(name)
 	if n == nil {
 		return fmt.Errorf("%w: %q", ErrNoNode, name)

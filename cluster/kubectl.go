@@ -13,7 +13,9 @@ import (
 // Kubectl runs kubectl-shaped commands against a simulated cluster, in one
 // namespace. Each command acts at the current virtual time, like a user at
 // a terminal; run the loop (Settle, RunFor) to let the cluster react.
-// Messages kubectl would print ("pod/web-1 labeled") go to Out.
+// Messages kubectl would print ("pod/web-1 labeled") go to Out. Get one
+// from [Sim.Kubectl]: the zero Kubectl is not usable, and its methods
+// panic, saying so.
 type Kubectl struct {
 	s  *Sim
 	ns string
@@ -21,8 +23,16 @@ type Kubectl struct {
 	Out io.Writer
 }
 
+// check panics, at the call, if k was not made by Sim.Kubectl.
+func (k *Kubectl) check() {
+	if k == nil || k.s == nil {
+		panic("cluster: use of a Kubectl not made by Sim.Kubectl")
+	}
+}
+
 // Kubectl returns a client for namespace ("" means "default").
 func (s *Sim) Kubectl(namespace string) *Kubectl {
+	s.check()
 	if namespace == "" {
 		namespace = "default"
 	}
@@ -30,7 +40,10 @@ func (s *Sim) Kubectl(namespace string) *Kubectl {
 }
 
 // Namespace returns the namespace the client works in.
-func (k *Kubectl) Namespace() string { return k.ns }
+func (k *Kubectl) Namespace() string {
+	k.check()
+	return k.ns
+}
 
 func (k *Kubectl) say(format string, args ...any) {
 	if k.Out != nil {
@@ -51,6 +64,7 @@ type RunOptions struct {
 // Run creates a bare pod with one container named after it, as
 // `kubectl run NAME --image IMAGE [-l k=v] [--port P]` does.
 func (k *Kubectl) Run(name string, opts RunOptions) (*Pod, error) {
+	k.check()
 	labels := selector.Set(opts.Labels).Clone()
 	if len(labels) == 0 {
 		labels = selector.Set{"run": name}
@@ -73,6 +87,7 @@ func (k *Kubectl) Run(name string, opts RunOptions) (*Pod, error) {
 // namespace defaults to the client's. A nil obj, typed or not, is an
 // ErrInvalid [*StatusError], as it is for [Sim.Create].
 func (k *Kubectl) Apply(obj Object) (Object, error) {
+	k.check()
 	if isNilObject(obj) {
 		return nil, nilObjectError("apply")
 	}
@@ -179,6 +194,7 @@ func parseLabelArgs(args []string) ([]labelChange, bool, error) {
 // allows changing a label that already has a different value. Without it
 // that is an error, and nothing changes.
 func (k *Kubectl) Label(kind Kind, name string, args ...string) error {
+	k.check()
 	return k.label(kind, []string{name}, args)
 }
 
@@ -186,6 +202,7 @@ func (k *Kubectl) Label(kind Kind, name string, args ...string) error {
 // selector sel (kubectl label KIND -l SEL args...). All objects are checked
 // before any is changed, so a failure changes nothing.
 func (k *Kubectl) LabelSelected(kind Kind, sel string, args ...string) error {
+	k.check()
 	parsed, err := selector.Parse(sel)
 	if err != nil {
 		return err
@@ -277,6 +294,7 @@ func (k *Kubectl) label(kind Kind, names []string, args []string) error {
 // Delete deletes one object, as `kubectl delete KIND NAME` does; see
 // [Sim.Delete] for what graceful deletion of a pod involves.
 func (k *Kubectl) Delete(kind Kind, name string, opts DeleteOptions) error {
+	k.check()
 	if err := k.s.Delete(kind, k.scope(kind), name, opts); err != nil {
 		return err
 	}
@@ -287,6 +305,7 @@ func (k *Kubectl) Delete(kind Kind, name string, opts DeleteOptions) error {
 // DeleteSelected deletes every object of kind matching the selector sel
 // (kubectl delete KIND -l SEL).
 func (k *Kubectl) DeleteSelected(kind Kind, sel string, opts DeleteOptions) error {
+	k.check()
 	parsed, err := selector.Parse(sel)
 	if err != nil {
 		return err
@@ -321,6 +340,7 @@ type GetOptions struct {
 // "No resources found in <ns> namespace." when nothing matches. Other kinds
 // give an error wrapping [ErrUsage].
 func (k *Kubectl) Get(kind Kind, opts GetOptions) (string, error) {
+	k.check()
 	sel, err := selector.Parse(opts.Selector)
 	if err != nil {
 		return "", err
@@ -363,6 +383,7 @@ func table[T Object](k *Kubectl, namespace string, sel selector.Selector, print 
 
 // GetEvents renders `kubectl get events` for the client's namespace.
 func (k *Kubectl) GetEvents() (string, error) {
+	k.check()
 	events := k.s.Events(k.ns)
 	if len(events) == 0 {
 		return "No resources found in " + k.ns + " namespace.\n", nil
@@ -375,6 +396,7 @@ func (k *Kubectl) GetEvents() (string, error) {
 // Describe renders `kubectl describe` for a pod, a Deployment, a Service,
 // an Endpoints object or an EndpointSlice.
 func (k *Kubectl) Describe(kind Kind, name string) (string, error) {
+	k.check()
 	notFound := &StatusError{Op: "get", Kind: kind, Namespace: k.ns, Name: name, Err: ErrNotFound}
 	var b bytes.Buffer
 	var err error

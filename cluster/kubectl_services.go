@@ -38,6 +38,7 @@ type ExposeOptions struct {
 // matchLabels, or the pod's labels; its labels are the object's. It prints
 // "service/NAME exposed".
 func (k *Kubectl) Expose(kind Kind, name string, opts ExposeOptions) (*Service, error) {
+	k.check()
 	o, ok := k.s.Get(kind, k.ns, name)
 	if !ok {
 		return nil, &StatusError{Op: "get", Kind: kind, Namespace: k.ns, Name: name, Err: ErrNotFound}

@@ -35,6 +35,7 @@ type DeploymentOptions struct {
 // --image IMAGE [--replicas N] [--port P]` does: labels and selector
 // app=NAME, one container named after the image.
 func (k *Kubectl) CreateDeployment(name string, opts DeploymentOptions) (*Deployment, error) {
+	k.check()
 	n := opts.Replicas
 	if n == 0 {
 		n = 1
@@ -74,6 +75,7 @@ func imageName(image string) string {
 
 // Scale sets the replicas of a Deployment or ReplicaSet, as kubectl scale.
 func (k *Kubectl) Scale(kind Kind, name string, n int32) error {
+	k.check()
 	o, ok := k.s.Get(kind, k.ns, name)
 	if !ok {
 		return &StatusError{Op: "scale", Kind: kind, Namespace: k.ns, Name: name, Err: ErrNotFound}
@@ -96,6 +98,7 @@ func (k *Kubectl) Scale(kind Kind, name string, n int32) error {
 // SetImage changes a container's image in a Deployment's template, which
 // starts a rollout (kubectl set image deployment/NAME CONTAINER=IMAGE).
 func (k *Kubectl) SetImage(name, container, image string) error {
+	k.check()
 	d, ok := GetAs[*Deployment](k.s, k.ns, name)
 	if !ok {
 		return &StatusError{Op: "set image", Kind: KindDeployment, Namespace: k.ns, Name: name, Err: ErrNotFound}
@@ -120,6 +123,7 @@ func (k *Kubectl) SetImage(name, container, image string) error {
 // RolloutStatus reports a Deployment's rollout as `kubectl rollout status`
 // prints it at this instant, and whether the rollout is done.
 func (k *Kubectl) RolloutStatus(name string) (string, bool, error) {
+	k.check()
 	d, ok := GetAs[*Deployment](k.s, k.ns, name)
 	if !ok {
 		return "", false, &StatusError{Op: "get", Kind: KindDeployment, Namespace: k.ns, Name: name, Err: ErrNotFound}
@@ -157,6 +161,7 @@ func (k *Kubectl) ownedReplicaSets(d *Deployment) []*ReplicaSet {
 
 // RolloutHistory renders `kubectl rollout history deployment/NAME`.
 func (k *Kubectl) RolloutHistory(name string) (string, error) {
+	k.check()
 	d, ok := GetAs[*Deployment](k.s, k.ns, name)
 	if !ok {
 		return "", &StatusError{Op: "get", Kind: KindDeployment, Namespace: k.ns, Name: name, Err: ErrNotFound}
@@ -194,6 +199,7 @@ func (k *Kubectl) RolloutHistory(name string) (string, error) {
 // Deployment's; the controller then scales that ReplicaSet back up and
 // gives it a new revision number.
 func (k *Kubectl) RolloutUndo(name string, toRevision int64) error {
+	k.check()
 	d, ok := GetAs[*Deployment](k.s, k.ns, name)
 	if !ok {
 		return &StatusError{Op: "get", Kind: KindDeployment, Namespace: k.ns, Name: name, Err: ErrNotFound}
@@ -249,10 +255,16 @@ func (k *Kubectl) RolloutUndo(name string, toRevision int64) error {
 }
 
 // RolloutPause pauses a Deployment's rollouts (kubectl rollout pause).
-func (k *Kubectl) RolloutPause(name string) error { return k.setPaused(name, true) }
+func (k *Kubectl) RolloutPause(name string) error {
+	k.check()
+	return k.setPaused(name, true)
+}
 
 // RolloutResume resumes a paused Deployment (kubectl rollout resume).
-func (k *Kubectl) RolloutResume(name string) error { return k.setPaused(name, false) }
+func (k *Kubectl) RolloutResume(name string) error {
+	k.check()
+	return k.setPaused(name, false)
+}
 
 func (k *Kubectl) setPaused(name string, paused bool) error {
 	d, ok := GetAs[*Deployment](k.s, k.ns, name)

@@ -92,6 +92,7 @@ func (s *Sim) schedule(t Time, tr TraceEntry, idle bool, fn func()) {
 // reaches [EndOfTime] means never. After panics if fn is nil, a programming
 // error better caught at the call than when the timer fires.
 func (s *Sim) After(d time.Duration, component string, fn func()) {
+	s.check()
 	if fn == nil {
 		panic("cluster: After with a nil func")
 	}
@@ -103,6 +104,7 @@ func (s *Sim) After(d time.Duration, component string, fn func()) {
 // requests or a periodic resync, which would otherwise keep the loop busy
 // for ever. Like After, it panics if fn is nil.
 func (s *Sim) Background(d time.Duration, component string, fn func()) {
+	s.check()
 	if fn == nil {
 		panic("cluster: Background with a nil func")
 	}
@@ -110,14 +112,21 @@ func (s *Sim) Background(d time.Duration, component string, fn func()) {
 }
 
 // Now returns the current virtual time.
-func (s *Sim) Now() Time { return s.now }
+func (s *Sim) Now() Time {
+	s.check()
+	return s.now
+}
 
 // Pending returns the number of scheduled events that have not run.
-func (s *Sim) Pending() int { return len(s.queue) }
+func (s *Sim) Pending() int {
+	s.check()
+	return len(s.queue)
+}
 
 // Step runs the next scheduled event, advancing virtual time to it, and
 // reports whether there was one.
 func (s *Sim) Step() bool {
+	s.check()
 	if len(s.queue) == 0 {
 		return false
 	}
@@ -142,7 +151,10 @@ func (s *Sim) runNext() {
 
 // RunFor runs every event scheduled within the next d and leaves virtual
 // time at exactly now+d. It fails as [Sim.RunUntil] does.
-func (s *Sim) RunFor(d time.Duration) error { return s.RunUntil(s.now.Add(d)) }
+func (s *Sim) RunFor(d time.Duration) error {
+	s.check()
+	return s.RunUntil(s.now.Add(d))
+}
 
 // RunUntil runs every event scheduled up to and including t, and leaves
 // virtual time at t (or where it was, if t is in the past). Time stops
@@ -153,6 +165,7 @@ func (s *Sim) RunFor(d time.Duration) error { return s.RunUntil(s.now.Add(d)) }
 // handler that reschedules itself at the current instant would keep it
 // from ever returning.
 func (s *Sim) RunUntil(t Time) error {
+	s.check()
 	t = min(t, EndOfTime-1)
 	limit := s.cfg.SettleLimit
 	for n := 0; len(s.queue) > 0 && s.queue[0].at <= t; n++ {
@@ -177,6 +190,7 @@ const DefaultSettleLimit = 10_000_000
 // loop busy if that takes more than the configured SettleLimit events, as it
 // would with a controller that reschedules itself forever.
 func (s *Sim) Settle() error {
+	s.check()
 	limit := s.cfg.SettleLimit
 	for n := 0; s.busy > 0; n++ {
 		if n >= limit {

@@ -19,6 +19,7 @@ import (
 // and different names get independent ones. Give each component of your
 // own its own name, and draw from nothing else, to stay repeatable.
 func (s *Sim) Stream(name string) *rand.Rand {
+	s.check()
 	if r, ok := s.streams[name]; ok {
 		return r
 	}
@@ -33,7 +34,10 @@ func (s *Sim) Stream(name string) *rand.Rand {
 // Rand returns the stream for code of your own that has no name of its
 // own, Stream("user"). It is not the stream svcsim's components draw from:
 // drawing from it changes no generated name, lag or pick.
-func (s *Sim) Rand() *rand.Rand { return s.Stream("user") }
+func (s *Sim) Rand() *rand.Rand {
+	s.check()
+	return s.Stream("user")
+}
 
 // streamSeed derives a PCG seed from the simulation's seed and a stream's
 // name. The name is hashed and both words are mixed with the seed, so that

@@ -138,6 +138,7 @@ func envName(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "-"
 // the container started is not in it until the container restarts, as in
 // Kubernetes.
 func (s *Sim) ContainerEnv(namespace, pod, container string) ([]EnvVar, bool) {
+	s.check()
 	rt := s.runtimeOf(namespace, pod)
 	if rt == nil {
 		return nil, false

@@ -73,7 +73,8 @@ var ErrConfig = errors.New("cluster: invalid config")
 // scheduler, a kubelet per node, and the event loop that drives them in
 // virtual time. It is a single-goroutine state machine: nothing in it runs
 // unless you call one of its methods, and it must not be used from several
-// goroutines at once.
+// goroutines at once. Build it with [New]: the zero Sim is not usable, and
+// its methods panic, saying so.
 type Sim struct {
 	cfg Config
 	// rand is the apiserver's stream: generated names, UIDs, cluster IPs
@@ -194,6 +195,18 @@ func New(cfg Config) (*Sim, error) {
 	return s, nil
 }
 
+// check panics, at the call, if s was not made by New: a zero Sim has no
+// store, no nodes and no loop, and would fail deep inside whatever it was
+// asked to do.
+func (s *Sim) check() {
+	if s == nil || s.store.objs == nil {
+		panic("cluster: use of a Sim not made by cluster.New")
+	}
+}
+
 // Config returns the configuration the cluster was built with, defaults
 // filled in.
-func (s *Sim) Config() Config { return s.cfg }
+func (s *Sim) Config() Config {
+	s.check()
+	return s.cfg
+}

@@ -120,6 +120,7 @@ const (
 // Get returns a copy of the object of the given kind, namespace and name,
 // and whether it exists. Namespace is ignored for cluster-scoped kinds.
 func (s *Sim) Get(kind Kind, namespace, name string) (Object, bool) {
+	s.check()
 	if clusterScoped(kind) {
 		namespace = ""
 	}
@@ -131,9 +132,11 @@ func (s *Sim) Get(kind Kind, namespace, name string) (Object, bool) {
 }
 
 // GetAs is [Sim.Get] typed by its result: GetAs[*Pod](s, "default", "web-1").
+// T must be a pointer to a kind's type; an interface such as Object panics
+// at the call, since it names no kind.
 func GetAs[T Object](s *Sim, namespace, name string) (T, bool) {
 	var zero T
-	o, ok := s.Get(zero.Kind(), namespace, name)
+	o, ok := s.Get(kindOf[T](), namespace, name)
 	if !ok {
 		return zero, false
 	}
@@ -144,6 +147,7 @@ func GetAs[T Object](s *Sim, namespace, name string) (T, bool) {
 // namespace) whose labels match sel, ordered by namespace and name. Pass
 // selector.Everything() to list them all.
 func (s *Sim) List(kind Kind, namespace string, sel selector.Selector) []Object {
+	s.check()
 	var out []Object
 	s.store.each(kind, namespace, func(o Object) bool {
 		if sel.Matches(o.Meta().Labels) {
@@ -154,10 +158,19 @@ func (s *Sim) List(kind Kind, namespace string, sel selector.Selector) []Object 
 	return out
 }
 
-// ListAs is [Sim.List] typed by its result: ListAs[*Pod](s, "default", sel).
-func ListAs[T Object](s *Sim, namespace string, sel selector.Selector) []T {
+// kindOf returns the kind T stands for, or panics if T is an interface.
+func kindOf[T Object]() Kind {
 	var zero T
-	objs := s.List(zero.Kind(), namespace, sel)
+	if any(zero) == nil {
+		panic("cluster: " + reflect.TypeFor[T]().String() + " names no kind; use a kind's pointer type such as *Pod")
+	}
+	return zero.Kind()
+}
+
+// ListAs is [Sim.List] typed by its result: ListAs[*Pod](s, "default", sel).
+// T must be a pointer to a kind's type, as for [GetAs].
+func ListAs[T Object](s *Sim, namespace string, sel selector.Selector) []T {
+	objs := s.List(kindOf[T](), namespace, sel)
 	out := make([]T, len(objs))
 	for i, o := range objs {
 		out[i] = o.(T)
@@ -171,6 +184,7 @@ func ListAs[T Object](s *Sim, namespace string, sel selector.Selector) []T {
 // returns a copy of what was stored. On failure it returns a
 // [*StatusError] and changes nothing.
 func (s *Sim) Create(obj Object) (Object, error) {
+	s.check()
 	if isNilObject(obj) {
 		return nil, nilObjectError("create")
 	}
@@ -340,7 +354,10 @@ func (s *Sim) put(o Object) {
 // (a pod's containers apart from their images, say) must not change. An
 // update that changes nothing stores nothing. It returns a copy of what is
 // stored; on failure a [*StatusError], having changed nothing.
-func (s *Sim) Update(obj Object) (Object, error) { return s.update(obj, false) }
+func (s *Sim) Update(obj Object) (Object, error) {
+	s.check()
+	return s.update(obj, false)
+}
 
 // UpdateStatus replaces an object's status, as a PUT to the status
 // subresource does; its metadata and spec are kept. Controllers and the
@@ -348,7 +365,10 @@ func (s *Sim) Update(obj Object) (Object, error) { return s.update(obj, false) }
 // apiserver's status strategies do (pod and host IPs, load balancer
 // ingress, replica counts, ...); an invalid one is an ErrInvalid
 // [*StatusError] and changes nothing.
-func (s *Sim) UpdateStatus(obj Object) (Object, error) { return s.update(obj, true) }
+func (s *Sim) UpdateStatus(obj Object) (Object, error) {
+	s.check()
+	return s.update(obj, true)
+}
 
 func (s *Sim) update(obj Object, status bool) (Object, error) {
 	op := "update"
@@ -452,6 +472,7 @@ var immortalNamespaces = map[string]bool{"default": true, "kube-system": true, "
 // later ([PodGCPeriod], [PodGCQuarantine]). On failure Delete returns a
 // [*StatusError] and changes nothing.
 func (s *Sim) Delete(kind Kind, namespace, name string, opts DeleteOptions) error {
+	s.check()
 	if clusterScoped(kind) {
 		namespace = ""
 	} else if namespace == "" {

@@ -94,20 +94,30 @@ func (t *trace) entries() []TraceEntry {
 
 // Trace returns the most recent trace entries, oldest first: all of them
 // unless the run outgrew the configured TraceCapacity.
-func (s *Sim) Trace() []TraceEntry { return s.trace.entries() }
+func (s *Sim) Trace() []TraceEntry {
+	s.check()
+	return s.trace.entries()
+}
 
 // TraceLen returns how many events the loop has run in total.
-func (s *Sim) TraceLen() uint64 { return s.trace.total }
+func (s *Sim) TraceLen() uint64 {
+	s.check()
+	return s.trace.total
+}
 
 // Digest returns a fingerprint of the whole trace so far: every event's
 // time, component, object, action and detail. Two runs with the same seed
 // and the same calls have the same digest; any difference in what happened,
 // or when, changes it.
-func (s *Sim) Digest() string { return fmt.Sprintf("%016x-%d", s.trace.hash, s.trace.total) }
+func (s *Sim) Digest() string {
+	s.check()
+	return fmt.Sprintf("%016x-%d", s.trace.hash, s.trace.total)
+}
 
 // WriteTrace writes the kept trace entries, one per line, oldest first; the
 // test helpers print it when a check fails.
 func (s *Sim) WriteTrace(w io.Writer) error {
+	s.check()
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, e := range s.trace.entries() {
 		detail := e.Detail

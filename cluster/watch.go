@@ -62,6 +62,7 @@ func (w *Watch) Stop() {
 // is empty or names a kind the store does not hold: each is a programming
 // error, caught here rather than when the first change is delivered.
 func (s *Sim) Watch(name string, lag Lag, fn func(WatchEvent), kinds ...Kind) *Watch {
+	s.check()
 	checkWatch(lag, fn, kinds)
 	return s.watch(name, lag, nil, fn, kinds...)
 }
@@ -74,6 +75,7 @@ func (s *Sim) Watch(name string, lag Lag, fn func(WatchEvent), kinds ...Kind) *W
 // built-in controllers, the DNS server and kube-proxy watch this way,
 // which saves two copies per watcher for every write.
 func (s *Sim) WatchShared(name string, lag Lag, fn func(WatchEvent), kinds ...Kind) *Watch {
+	s.check()
 	checkWatch(lag, fn, kinds)
 	return s.watchShared(name, lag, nil, fn, kinds...)
 }
