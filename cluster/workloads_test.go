@@ -357,3 +357,38 @@ func TestScaledPercentNarrowsAsKubernetes(t *testing.T) {
 		assert.Equal(t, int32(tt.want), got, "%s of %d", tt.pct, tt.total)
 	}
 }
+
+// TestPercentSyntax holds the apiserver's rule for a percentage in
+// maxSurge or maxUnavailable: [0-9]+%, nothing else, and at most 100% for
+// maxUnavailable.
+func TestPercentSyntax(t *testing.T) {
+	for _, tt := range []struct {
+		surge, unavailable string
+		ok                 bool
+	}{
+		{"5%", "25%", true},
+		{"007%", "0%", true},
+		{"99999999999999999999%", "25%", true}, // passes validation; fails when scaled
+		{"+5%", "25%", false},
+		{"-5%", "25%", false},
+		{"%", "25%", false},
+		{" 5%", "25%", false},
+		{"5 %", "25%", false},
+		{"5", "25%", false},
+		{"5%", "101%", false},
+		{"5%", "99999999999999999999%", false},
+	} {
+		t.Run(tt.surge+"/"+tt.unavailable, func(t *testing.T) {
+			s := newSim(t, Config{Seed: 1})
+			_, err := s.Create(newDeployment("a", 1, "nginx", func(d *Deployment) {
+				d.Spec.Strategy.RollingUpdate = &RollingUpdateDeployment{MaxSurge: Ptr(FromString(tt.surge)), MaxUnavailable: Ptr(FromString(tt.unavailable))}
+			}))
+			if tt.ok {
+				require.NoError(t, err)
+				require.NoError(t, s.Settle())
+			} else {
+				assert.ErrorIs(t, err, ErrInvalid)
+			}
+		})
+	}
+}

@@ -165,15 +165,16 @@ func validateIntOrPercent(errs *fieldErrors, field string, v *IntOrString, capAt
 		}
 		return
 	}
+	// The apiserver's rule is the regular expression [0-9]+%: no sign, and
+	// any number of digits. A number too big for an int still passes (it
+	// reads as the largest int, as strconv does on overflow) and fails only
+	// when a controller scales with it.
 	pct, ok := strings.CutSuffix(v.StrVal, "%")
-	n, err := strconv.Atoi(pct)
-	if !ok || err != nil {
+	if !ok || pct == "" || strings.Trim(pct, "0123456789") != "" {
 		errs.invalid(field, v.StrVal, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")
 		return
 	}
-	if n < 0 {
-		errs.invalid(field, v.StrVal, "must be greater than or equal to 0")
-	}
+	n, _ := strconv.Atoi(pct)
 	if capAt100 && n > 100 {
 		errs.invalid(field, v.StrVal, "must not be greater than 100%")
 	}
