@@ -18,8 +18,12 @@
 // Every change is an event in one queue ordered by (virtual time, sequence
 // number): a store write's delivery to each watcher, a kubelet transition, a
 // probe, a timer. [Sim.Step] runs one, [Sim.RunFor] and [Sim.RunUntil] run
-// up to a time, and [Sim.Settle] runs until nothing is left to happen. Calls
-// you make (Create, Kubectl verbs, faults) act at the current virtual time.
+// up to a time, and [Sim.Settle] runs until nothing is left to happen; all
+// three give up with a [*BusyError] after [Config.SettleLimit] events, so a
+// controller that never rests cannot hang a test. Virtual time saturates at
+// [EndOfTime] rather than wrapping: a timer or grace period that long means
+// never. Calls you make (Create, Kubectl verbs, faults) act at the current
+// virtual time.
 // Nothing reads the wall clock or starts a goroutine, and every random choice
 // draws from a stream derived from [Config.Seed]: the same seed and the same
 // calls give the same trace, byte for byte, which [Sim.Digest] fingerprints.
@@ -33,8 +37,11 @@
 // load. Drawing from one never shifts another, so a check, a diagnostic
 // connection or lookup, a kubectl read or a watcher of your own leaves the
 // run it observes exactly as it would have been: the same names, lags,
-// picks and trace. Your own controllers should take a stream of their own
-// by name.
+// picks and trace (apart from the watcher's own deliveries, which the trace
+// and so the digest include). The one state a diagnostic connection does
+// change is kube-proxy's: in IPVS mode it advances the round robin, and
+// under ClientIP affinity it records the client, as a real connection
+// would. Your own controllers should take a stream of their own by name.
 //
 // # Timing
 //
@@ -52,14 +59,16 @@
 // reacts in its handler by reading and writing the store, and sets timers
 // with [Sim.After]. That is exactly how the scheduler and kubelets are
 // built. Writes made inside a handler are attributed to the watcher's name
-// in the trace.
+// in the trace. A handler that only reads can use [Sim.WatchShared] and
+// receive the store's own snapshots instead of copies, as the built-in
+// components do.
 //
 // # Services
 //
 // The store validates and defaults Services as the apiserver does and
 // allocates them a cluster IP from [Config.ServiceCIDR] and node ports from
 // [Config.NodePortRange], with the apiserver's static and dynamic bands:
-// random picks, drawn from the seeded source, come from the upper band, and
+// random picks, drawn from the apiserver's stream, come from the upper band, and
 // the lower band is kept for explicit requests. A Service's cluster IP never
 // changes while it has one; what it holds is freed when it is deleted or its
 // type no longer needs it. The kubernetes Service holds the CIDR's first
@@ -115,7 +124,9 @@
 //     exceed that bound by the old one's scale-down not yet carried out
 //     (at most maxSurge+maxUnavailable a step). svcsim shows this more
 //     often than a lightly loaded cluster, whose Deployment controller
-//     waits for its own cache to have the scale-down.
+//     waits for its own cache to have the scale-down. A ReplicaSet whose
+//     pods cannot be created is retried with the work queue's back-off
+//     (5 ms doubling to 1000 s) as background work, so Settle returns.
 //   - The garbage collector does background cascading deletion only (no
 //     orphan or foreground propagation), and only for owners that are
 //     deleted, not for dangling references made at create time.

@@ -10,7 +10,7 @@ import (
 // and node ports before validating it and gives them back if the write
 // fails. svcsim reserves them only once the object is valid, and draws its
 // random picks only once nothing can fail any more, so that a rejected
-// write changes nothing and draws nothing from the seeded source. Explicit
+// write changes nothing and draws nothing from the apiserver's stream. Explicit
 // requests are taken first and the random picks made after, so a random
 // pick never collides with a value the same Service asks for.
 

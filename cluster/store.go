@@ -288,7 +288,7 @@ func (s *Sim) admitNamespace(kind Kind, m *ObjectMeta) error {
 }
 
 // generateName appends five characters from Kubernetes' suffix alphabet to
-// base (cut to 58 bytes), drawn from the seeded source, retrying on a
+// base (cut to 58 bytes), drawn from the apiserver's stream, retrying on a
 // clash as the apiserver does.
 func (s *Sim) generateName(kind Kind, namespace, base string) string {
 	const alphabet = "bcdfghjklmnpqrstvwxz2456789"
@@ -330,7 +330,7 @@ func resetStatus(o Object) {
 	}
 }
 
-// newUID draws a version-4 UUID from the seeded source.
+// newUID draws a version-4 UUID from the apiserver's stream.
 func (s *Sim) newUID() string {
 	a, b := s.rand.Uint64(), s.rand.Uint64()
 	a = a&^(0xf<<12) | 4<<12
