@@ -53,22 +53,10 @@ func benchSim(tb testing.TB, pods, services int) *cluster.Sim {
 // in place.
 func kubeFrom(tb testing.TB, s *cluster.Sim) *kube {
 	tb.Helper()
-	var nodes []*corev1.Node
-	for _, n := range cluster.ListAs[*cluster.Node](s, "", selector.Everything()) {
-		nodes = append(nodes, kubeNode(n))
-	}
-	var services []*corev1.Service
-	for _, svc := range cluster.ListAs[*cluster.Service](s, "default", selector.Everything()) {
-		if svc.Spec.Selector != nil {
-			services = append(services, kubeService(svc))
-		}
-	}
-	var pods []*corev1.Pod
+	nodes, services, pods := kubeObjects(s)
 	byApp := map[string][]*corev1.Pod{}
-	for _, p := range cluster.ListAs[*cluster.Pod](s, "default", selector.Everything()) {
-		kp := kubePod(p)
-		pods = append(pods, kp)
-		byApp[kp.Labels["app"]] = append(byApp[kp.Labels["app"]], kp)
+	for _, p := range pods {
+		byApp[p.Labels["app"]] = append(byApp[p.Labels["app"]], p)
 	}
 	k := newKube(nodes, services, pods)
 	if err := k.syncAll(func(svc *corev1.Service) []*corev1.Pod { return byApp[svc.Spec.Selector["app"]] }); err != nil {
@@ -92,12 +80,13 @@ func otherApp(app string) string {
 // selecting app=app-j and pod i labelled app=app-(i mod services). The two
 // sides of each cell run on the same objects:
 //
-//   - svcsim: the whole path, s.Update of the pod and s.Settle: the store
-//     write, the watch deliveries, the endpoints controller's sync, and its
-//     writes of both Services' Endpoints and EndpointSlices.
+//   - svcsim: the whole path, a Get of the pod, s.Update and s.Settle: the
+//     store write, the watch deliveries, the endpoints controller's sync,
+//     and its writes of both Services' Endpoints and EndpointSlices.
 //   - kubernetes: what kube-controller-manager's EndpointSlice controller
 //     does for the same pod update, with k8s.io/endpointslice's own code:
-//     the pod cache update, GetServicesToUpdate matching every Service's
+//     the new pod (a copy of the cached one, standing for the object its
+//     watch decodes) going into the pod cache, GetServicesToUpdate matching every Service's
 //     selector against the old and the new labels, then for each Service
 //     found its syncService (pods listed from a pod lister by selector,
 //     slices from a slice lister, the trigger-time tracker) and
@@ -107,11 +96,16 @@ func otherApp(app string) string {
 //     separate controller writes) are not counted on that side.
 //
 // Each cell's data are built once, before its two sub-benchmarks, and the
-// Kubernetes side is built from svcsim's settled cluster. Run it as
+// Kubernetes side is built from svcsim's settled cluster. After its loop,
+// the Kubernetes side must have written slices in every iteration and, if
+// the pod is back where svcsim left it, hold what svcsim's slices held.
+// Run it from the repository root as
 //
 //	go test -run '^$' -bench LabelChange -benchtime 200x ./endpoints/conformance
 //
-// which takes a few minutes, most of it building the 100k-pod cells.
+// which takes a few minutes, most of it building the 100k-pod cells and
+// running Kubernetes' side on them. A cell alone:
+// -bench 'LabelChange/^pods=1000$/^services=100$'.
 func BenchmarkLabelChange(b *testing.B) {
 	for _, pods := range []int{1_000, 10_000, 100_000} {
 		for _, services := range []int{100, 1_000, 10_000} {

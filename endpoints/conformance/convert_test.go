@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/selector"
 )
 
 // The functions below turn svcsim's stored objects into the k8s.io/api
@@ -122,4 +123,19 @@ func kubeService(s *cluster.Service) *corev1.Service {
 // the reconciler.
 func kubeNode(n *cluster.Node) *corev1.Node {
 	return &corev1.Node{ObjectMeta: kubeMeta(&n.ObjectMeta)}
+}
+
+// kubeObjects converts a cluster's nodes, and the Services and pods of
+// its default namespace.
+func kubeObjects(s *cluster.Sim) (nodes []*corev1.Node, services []*corev1.Service, pods []*corev1.Pod) {
+	for _, n := range cluster.ListAs[*cluster.Node](s, "", selector.Everything()) {
+		nodes = append(nodes, kubeNode(n))
+	}
+	for _, svc := range cluster.ListAs[*cluster.Service](s, "default", selector.Everything()) {
+		services = append(services, kubeService(svc))
+	}
+	for _, p := range cluster.ListAs[*cluster.Pod](s, "default", selector.Everything()) {
+		pods = append(pods, kubePod(p))
+	}
+	return nodes, services, pods
 }

@@ -124,18 +124,7 @@ func kubeContent(sls []*discovery.EndpointSlice) []string {
 // syncs every Service with a selector, as the controller's first pass
 // would.
 func kubeOf(t require.TestingT, s *cluster.Sim) *kube {
-	var nodes []*corev1.Node
-	for _, n := range cluster.ListAs[*cluster.Node](s, "", selector.Everything()) {
-		nodes = append(nodes, kubeNode(n))
-	}
-	var services []*corev1.Service
-	for _, svc := range cluster.ListAs[*cluster.Service](s, "default", selector.Everything()) {
-		services = append(services, kubeService(svc))
-	}
-	var pods []*corev1.Pod
-	for _, p := range cluster.ListAs[*cluster.Pod](s, "default", selector.Everything()) {
-		pods = append(pods, kubePod(p))
-	}
+	nodes, services, pods := kubeObjects(s)
 	k := newKube(nodes, services, pods)
 	for _, svc := range services {
 		if svc.Spec.Selector != nil {

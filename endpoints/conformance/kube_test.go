@@ -19,6 +19,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
 	"k8s.io/endpointslice"
+	"k8s.io/endpointslice/topologycache"
 	endpointsliceutil "k8s.io/endpointslice/util"
 )
 
@@ -28,12 +29,15 @@ const controllerName = "endpointslice-controller.k8s.io"
 
 // kube is Kubernetes' EndpointSlice controller without its apiserver: the
 // informer caches it reads (an indexer per kind with the namespace index,
-// behind the client-go listers), its trackers, and the k8s.io/endpointslice
-// Reconciler writing through a fake clientset. A reactor on the fake plays
-// the apiserver's part for EndpointSlices (a name for generateName, a UID,
-// a generation) and queues what the watch would deliver; [kube.sync]
-// applies that to the slice cache as the informer would. No request
-// leaves the process, so apiserver round trips are not measured.
+// behind the client-go listers), its trackers and topology cache, and the
+// k8s.io/endpointslice Reconciler writing through a fake clientset. A
+// reactor on the fake plays the apiserver's part for EndpointSlices (a
+// name for generateName, a UID, a generation) and queues what the watch
+// would deliver; [kube.deliver] applies that to the slice cache as the
+// informer would. No request leaves the process, so apiserver round trips
+// are not measured; what remains of the fake's own cost is two deep copies
+// of each request, which it records. The simple fake (no field
+// management) keeps that cost low.
 type kube struct {
 	client     *fake.Clientset
 	reconciler *endpointslice.Reconciler
@@ -89,7 +93,10 @@ func newKube(nodes []*corev1.Node, services []*corev1.Service, pods []*corev1.Po
 		must(k.pods.Add(p))
 	}
 	k.client.PrependReactor("*", "endpointslices", k.react)
-	k.reconciler = endpointslice.NewReconciler(k.client, corelisters.NewNodeLister(k.nodes), 100, k.tracker, nil, &record.FakeRecorder{}, controllerName)
+	// As kube-controller-manager builds it: 100 endpoints per slice, a
+	// topology cache, no events sent anywhere.
+	k.reconciler = endpointslice.NewReconciler(k.client, corelisters.NewNodeLister(k.nodes), 100, k.tracker,
+		topologycache.NewTopologyCache(), &record.FakeRecorder{}, controllerName)
 	return k
 }
 
@@ -165,6 +172,9 @@ func (k *kube) syncAll(podsOf func(svc *corev1.Service) []*corev1.Pod) error {
 	for _, key := range keys {
 		o, _, _ := k.services.GetByKey(key)
 		svc := o.(*corev1.Service)
+		if svc.Spec.Selector == nil {
+			continue // not the controller's to manage
+		}
 		pods := podsOf(svc)
 		t := k.triggers.ComputeEndpointLastChangeTriggerTime(svc.Namespace, svc, pods)
 		if err := k.reconciler.Reconcile(k.logger, svc, pods, nil, t); err != nil {
