@@ -33,11 +33,11 @@ const (
 // Recreate), keeps revisions, cleans up history and reports progress.
 type deploymentController struct {
 	s      *Sim
-	queued map[string]bool
+	queued map[queueKey]bool
 }
 
 func (s *Sim) startDeploymentController() {
-	dc := &deploymentController{s: s, queued: map[string]bool{}}
+	dc := &deploymentController{s: s, queued: map[queueKey]bool{}}
 	lag := s.cfg.Timing.lagFor(s.cfg.Timing.Controllers)
 	s.watchShared(deploymentControllerName, lag, nil, func(ev WatchEvent) {
 		m := ev.Object.Meta()
@@ -85,7 +85,7 @@ func (dc *deploymentController) enqueueOwnerOrMatching(rs *ReplicaSet) {
 }
 
 func (dc *deploymentController) enqueue(namespace, name string) {
-	k := key(namespace, name)
+	k := queueKey{namespace, name}
 	if dc.queued[k] {
 		return
 	}

@@ -5,9 +5,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"time"
-
-	"github.com/svcsim/svcsim/selector"
 )
 
 // BurstReplicas is how many pods a ReplicaSet creates or deletes in one
@@ -55,7 +52,7 @@ const replicaSetControllerName = "replicaset-controller"
 // desired number of Pods are up" holds for what the ReplicaSets ask for.
 type replicaSetController struct {
 	s      *Sim
-	queued map[string]bool
+	queued map[queueKey]bool
 	// informed is the controller's informer cache of ReplicaSets: each as
 	// its watch last delivered it, by key.
 	informed map[string]*ReplicaSet
@@ -68,7 +65,7 @@ type replicaSetController struct {
 }
 
 func (s *Sim) startReplicaSetController() {
-	rc := &replicaSetController{s: s, queued: map[string]bool{}, informed: map[string]*ReplicaSet{}, hints: map[string][]string{}, scan: map[string]bool{}}
+	rc := &replicaSetController{s: s, queued: map[queueKey]bool{}, informed: map[string]*ReplicaSet{}, hints: map[string][]string{}, scan: map[string]bool{}}
 	lag := s.cfg.Timing.lagFor(s.cfg.Timing.Controllers)
 	s.watchShared(replicaSetControllerName, lag, nil, func(ev WatchEvent) {
 		m := ev.Object.Meta()
@@ -81,6 +78,8 @@ func (s *Sim) startReplicaSetController() {
 			rc.informed[k] = ev.Object.(*ReplicaSet)
 		case Deleted:
 			delete(rc.informed, k)
+			// Its pods are no longer counted once it is gone.
+			delete(s.store.replicaSetPods, m.UID)
 		}
 		rc.enqueue(m.Namespace, m.Name)
 	}, KindReplicaSet)
@@ -113,11 +112,16 @@ func (rc *replicaSetController) onPod(ev WatchEvent) {
 	}
 }
 
+// queueKey names an object in a controller's work queue; unlike the
+// "namespace/name" key, it costs nothing to build for an object already
+// queued, which most pod events find their ReplicaSet is.
+type queueKey struct{ namespace, name string }
+
 // enqueue schedules one sync of the ReplicaSet at the current instant,
 // after whatever else is already due then, so that a burst of events
 // costs one sync.
 func (rc *replicaSetController) enqueue(namespace, name string) {
-	k := key(namespace, name)
+	k := queueKey{namespace, name}
 	if rc.queued[k] {
 		return
 	}
@@ -141,16 +145,20 @@ func (rc *replicaSetController) sync(namespace, name string) {
 	if cur, ok := s.store.get(KindReplicaSet, namespace, name); !ok || cur.Meta().UID != rs.UID {
 		return
 	}
-	sel, err := rs.Spec.Selector.Selector()
-	if err != nil || sel.Empty() {
-		return
+	pods := s.store.replicaSetPods[rs.UID]
+	if pods == nil {
+		sel, err := rs.Spec.Selector.Selector()
+		if err != nil || sel.Empty() {
+			return
+		}
+		pods = s.store.countReplicaSet(rs.UID, sel, rs.Spec.Template.Labels)
 	}
-	pods := rc.claim(rs, sel)
+	rc.claim(rs, pods)
 	var manageErr error
-	if rs.DeletionTimestamp == nil && len(pods) != int(*rs.Spec.Replicas) {
+	if rs.DeletionTimestamp == nil && pods.active != *rs.Spec.Replicas {
 		manageErr = rc.manage(rs, pods)
-		// Re-read: manage created and deleted pods.
-		pods = rc.claim(rs, sel)
+		// Claim again: manage created and deleted pods.
+		rc.claim(rs, pods)
 	}
 	rc.writeStatus(rs, pods, manageErr)
 }
@@ -159,21 +167,21 @@ func (rc *replicaSetController) sync(namespace, name string) {
 // and not being deleted.
 func isActive(p *Pod) bool { return !isTerminal(p) && p.DeletionTimestamp == nil }
 
-// claim returns the active pods the ReplicaSet owns after adopting matching
-// orphans and releasing owned pods that no longer match, in key order.
-func (rc *replicaSetController) claim(rs *ReplicaSet, sel selector.Selector) []*Pod {
+// claim adopts the active orphans that match the ReplicaSet and releases
+// the active pods it owns that no longer match; the pods it then owns are
+// what pods counts. It writes releases before adoptions, each in key
+// order.
+func (rc *replicaSetController) claim(rs *ReplicaSet, pods *replicaSetPods) {
 	s := rc.s
-	var owned []*Pod
-	var adopt, release []*Pod
-	// The candidates: what the store's index says the ReplicaSet owns, and
-	// the orphans that may match it.
+	// The orphans that may match it: every one in its namespace for a new
+	// ReplicaSet, else those its pod events hinted at.
+	var orphans []Object
 	rsKey := key(rs.Namespace, rs.Name)
-	candidates := s.store.owned(KindPod, rs.UID)
 	if rc.scan[rsKey] {
 		delete(rc.scan, rsKey)
 		s.store.each(KindPod, rs.Namespace, func(o Object) bool {
 			if _, ok := o.Meta().ControllerRef(); !ok {
-				candidates = append(candidates, o)
+				orphans = append(orphans, o)
 			}
 			return true
 		})
@@ -183,48 +191,51 @@ func (rc *replicaSetController) claim(rs *ReplicaSet, sel selector.Selector) []*
 		for _, n := range slices.Compact(names) {
 			if o, ok := s.store.get(KindPod, rs.Namespace, n); ok {
 				if _, owned := o.Meta().ControllerRef(); !owned {
-					candidates = append(candidates, o)
+					orphans = append(orphans, o)
 				}
 			}
 		}
 	}
 	delete(rc.hints, rsKey)
-	for _, o := range candidates {
-		p := o.(*Pod)
-		if !isActive(p) {
-			continue
-		}
-		ref, hasRef := p.ControllerRef()
-		matches := sel.Matches(p.Labels)
-		switch {
-		case hasRef && ref.UID != rs.UID:
-		case hasRef && matches:
-			owned = append(owned, p)
-		case hasRef:
-			if rs.DeletionTimestamp == nil {
-				release = append(release, p)
-			}
-		case matches && rs.DeletionTimestamp == nil:
+	var adopt []*Pod
+	for _, o := range orphans {
+		if p := o.(*Pod); isActive(p) && pods.sel.Matches(p.Labels) && rs.DeletionTimestamp == nil {
 			adopt = append(adopt, p)
 		}
 	}
-	for _, p := range release {
-		np := p.DeepCopy()
-		np.OwnerReferences = slices.DeleteFunc(np.OwnerReferences, func(r OwnerReference) bool { return r.UID == rs.UID })
-		if len(np.OwnerReferences) == 0 {
-			np.OwnerReferences = nil
+	if rs.DeletionTimestamp == nil && len(pods.strays) > 0 {
+		for _, name := range sortedKeys(pods.strays) {
+			o, ok := s.store.get(KindPod, rs.Namespace, name)
+			if !ok {
+				continue
+			}
+			np := o.(*Pod).DeepCopy()
+			np.OwnerReferences = slices.DeleteFunc(np.OwnerReferences, func(r OwnerReference) bool { return r.UID == rs.UID })
+			if len(np.OwnerReferences) == 0 {
+				np.OwnerReferences = nil
+			}
+			_, _ = s.Update(np)
 		}
-		_, _ = s.Update(np)
 	}
 	for _, p := range adopt {
 		np := p.DeepCopy()
 		np.OwnerReferences = append(np.OwnerReferences, controllerRef("apps/v1", KindReplicaSet, rs.Name, rs.UID))
-		if out, err := s.Update(np); err == nil {
-			owned = append(owned, out.(*Pod))
-		}
+		_, _ = s.Update(np)
 	}
-	slices.SortFunc(owned, func(a, b *Pod) int { return cmp.Compare(a.Name, b.Name) })
-	return owned
+}
+
+// ownedPods returns the active pods the ReplicaSet owns that match its
+// selector, in name order: what claim leaves it with.
+func (rc *replicaSetController) ownedPods(rs *ReplicaSet, pods *replicaSetPods) []*Pod {
+	out := make([]*Pod, 0, pods.active)
+	rc.s.store.eachOwned(KindPod, rs.UID, func(o Object) bool {
+		// An active owned pod either matches or is a stray.
+		if p := o.(*Pod); isActive(p) && !pods.strays[p.Name] {
+			out = append(out, p)
+		}
+		return true
+	})
+	return out
 }
 
 func controllerRef(apiVersion string, kind Kind, name, uid string) OwnerReference {
@@ -233,9 +244,9 @@ func controllerRef(apiVersion string, kind Kind, name, uid string) OwnerReferenc
 
 // manage creates or deletes pods to bring the count to spec.replicas, at
 // most BurstReplicas at a time.
-func (rc *replicaSetController) manage(rs *ReplicaSet, pods []*Pod) error {
+func (rc *replicaSetController) manage(rs *ReplicaSet, pods *replicaSetPods) error {
 	s := rc.s
-	diff := len(pods) - int(*rs.Spec.Replicas)
+	diff := int(pods.active) - int(*rs.Spec.Replicas)
 	switch {
 	case diff < 0:
 		n := min(-diff, BurstReplicas)
@@ -251,7 +262,7 @@ func (rc *replicaSetController) manage(rs *ReplicaSet, pods []*Pod) error {
 			done += size
 		}
 	case diff > 0:
-		victims := rc.rankForDeletion(rs, pods)[:min(diff, BurstReplicas)]
+		victims := rc.rankForDeletion(rs, rc.ownedPods(rs, pods))[:min(diff, BurstReplicas)]
 		for _, p := range victims {
 			if err := s.Delete(KindPod, p.Namespace, p.Name, DeleteOptions{}); err == nil {
 				s.emit(KindReplicaSet, rs.Namespace, rs.Name, EventNormal, "SuccessfulDelete", replicaSetControllerName, "Deleted pod: "+p.Name)
@@ -262,7 +273,9 @@ func (rc *replicaSetController) manage(rs *ReplicaSet, pods []*Pod) error {
 }
 
 func (rc *replicaSetController) createPod(rs *ReplicaSet) error {
-	t := rs.Spec.Template.deepCopy()
+	// Create stores a copy of what it is given, so the pod may share the
+	// template's labels, annotations and spec.
+	t := &rs.Spec.Template
 	p := &Pod{
 		ObjectMeta: ObjectMeta{
 			GenerateName:    rs.Name + "-",
@@ -303,52 +316,101 @@ func (rc *replicaSetController) rankForDeletion(rs *ReplicaSet, pods []*Pod) []*
 		})
 	}
 	for _, owner := range sortedKeys(owners) {
-		for _, o := range rc.s.store.owned(KindPod, owner) {
+		if c := rc.s.store.replicaSetPods[owner]; c != nil {
+			for node, n := range c.onNode {
+				onNode[node] += n
+			}
+			continue
+		}
+		rc.s.store.eachOwned(KindPod, owner, func(o Object) bool {
 			if p := o.(*Pod); isActive(p) && p.Spec.NodeName != "" {
 				onNode[p.Spec.NodeName]++
 			}
-		}
+			return true
+		})
 	}
-	ranked := slices.Clone(pods)
-	phaseRank := map[PodPhase]int{PodPending: 0, PodUnknown: 1, PodRunning: 2}
-	slices.SortStableFunc(ranked, func(a, b *Pod) int {
-		if (a.Spec.NodeName == "") != (b.Spec.NodeName == "") {
-			return boolFirst(a.Spec.NodeName == "")
+	// What the ranking compares, worked out once per pod rather than once
+	// per comparison; the comparisons and the sort are as they were, so
+	// the order is too.
+	keys := make([]rankKey, len(pods))
+	ranked := make([]*rankKey, len(pods))
+	for i, p := range pods {
+		k := &keys[i]
+		*k = rankKey{pod: p, unscheduled: p.Spec.NodeName == "", phase: phaseRank(p.Status.Phase), cost: deletionCost(p),
+			doubled: onNode[p.Spec.NodeName], restarts: maxRestarts(p), created: p.CreationTimestamp, createdAge: log2Age(now, p.CreationTimestamp)}
+		if r, ok := p.Condition(PodReady); ok && r.Status == ConditionTrue {
+			k.ready, k.readyAt, k.readyAge = true, r.LastTransitionTime, log2Age(now, r.LastTransitionTime)
 		}
-		if c := cmp.Compare(phaseRank[a.Status.Phase], phaseRank[b.Status.Phase]); c != 0 {
-			return c
+		ranked[i] = k
+	}
+	slices.SortStableFunc(ranked, compareForDeletion)
+	out := make([]*Pod, len(ranked))
+	for i, k := range ranked {
+		out[i] = k.pod
+	}
+	return out
+}
+
+// rankKey is what rankForDeletion compares of one pod.
+type rankKey struct {
+	pod         *Pod
+	unscheduled bool
+	phase       int
+	ready       bool
+	cost        int32
+	doubled     int // active pods of the related ReplicaSets on its node
+	readyAt     Time
+	readyAge    int64
+	restarts    int32
+	created     Time
+	createdAge  int64
+}
+
+// phaseRank orders Pending before Unknown before Running.
+func phaseRank(p PodPhase) int {
+	switch p {
+	case PodUnknown:
+		return 1
+	case PodRunning:
+		return 2
+	}
+	return 0
+}
+
+// compareForDeletion is rankForDeletion's order, the pod to delete first
+// first.
+func compareForDeletion(a, b *rankKey) int {
+	if a.unscheduled != b.unscheduled {
+		return boolFirst(a.unscheduled)
+	}
+	if c := cmp.Compare(a.phase, b.phase); c != 0 {
+		return c
+	}
+	if a.ready != b.ready {
+		return boolFirst(!a.ready)
+	}
+	if c := cmp.Compare(a.cost, b.cost); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.doubled, a.doubled); c != 0 {
+		return c
+	}
+	if a.ready && b.ready && a.readyAt != b.readyAt {
+		if d := a.readyAge - b.readyAge; d != 0 {
+			return int(d) // younger (smaller) first
 		}
-		if a.IsReady() != b.IsReady() {
-			return boolFirst(!a.IsReady())
+		return cmp.Compare(a.pod.UID, b.pod.UID)
+	}
+	if c := cmp.Compare(b.restarts, a.restarts); c != 0 {
+		return c
+	}
+	if a.created != b.created {
+		if d := a.createdAge - b.createdAge; d != 0 {
+			return int(d)
 		}
-		if c := cmp.Compare(deletionCost(a), deletionCost(b)); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(onNode[b.Spec.NodeName], onNode[a.Spec.NodeName]); c != 0 {
-			return c
-		}
-		if a.IsReady() && b.IsReady() {
-			ra, _ := a.Condition(PodReady)
-			rb, _ := b.Condition(PodReady)
-			if ra.LastTransitionTime != rb.LastTransitionTime {
-				if d := log2Age(now, ra.LastTransitionTime) - log2Age(now, rb.LastTransitionTime); d != 0 {
-					return int(d) // younger (smaller) first
-				}
-				return cmp.Compare(a.UID, b.UID)
-			}
-		}
-		if c := cmp.Compare(maxRestarts(b), maxRestarts(a)); c != 0 {
-			return c
-		}
-		if a.CreationTimestamp != b.CreationTimestamp {
-			if d := log2Age(now, a.CreationTimestamp) - log2Age(now, b.CreationTimestamp); d != 0 {
-				return int(d)
-			}
-			return cmp.Compare(a.UID, b.UID)
-		}
-		return 0
-	})
-	return ranked
+		return cmp.Compare(a.pod.UID, b.pod.UID)
+	}
+	return 0
 }
 
 func boolFirst(aFirst bool) int {
@@ -388,49 +450,18 @@ func maxRestarts(p *Pod) int32 {
 	return m
 }
 
-// isAvailable reports whether a pod has been ready for minReady by now,
-// and if it is ready but not yet available, when it will be.
-func isAvailable(p *Pod, minReady int32, now Time) (bool, Time) {
-	c, ok := p.Condition(PodReady)
-	if !ok || c.Status != ConditionTrue {
-		return false, 0
-	}
-	at := c.LastTransitionTime.Add(time.Duration(minReady) * time.Second)
-	if minReady == 0 || at <= now {
-		return true, 0
-	}
-	return false, at
-}
-
 // writeStatus records the ReplicaSet's counts and, when some pod will
 // become available later, schedules a sync for then.
-func (rc *replicaSetController) writeStatus(rs *ReplicaSet, pods []*Pod, manageErr error) {
+func (rc *replicaSetController) writeStatus(rs *ReplicaSet, pods *replicaSetPods, manageErr error) {
 	s := rc.s
 	cur, ok := s.store.get(KindReplicaSet, rs.Namespace, rs.Name)
 	if !ok || cur.Meta().UID != rs.UID {
 		return
 	}
-	st := ReplicaSetStatus{Replicas: int32(len(pods)), ObservedGeneration: rs.Generation}
+	pods.relabel(&s.store, rs.UID, rs.Spec.Template.Labels)
+	st := ReplicaSetStatus{Replicas: pods.active, FullyLabeledReplicas: pods.fully, ReadyReplicas: pods.ready, ObservedGeneration: rs.Generation}
 	var next Time
-	for _, p := range pods {
-		full := true
-		for k, v := range rs.Spec.Template.Labels {
-			if w, ok := p.Labels[k]; !ok || w != v {
-				full = false
-			}
-		}
-		if full {
-			st.FullyLabeledReplicas++
-		}
-		if p.IsReady() {
-			st.ReadyReplicas++
-		}
-		if ok, at := isAvailable(p, rs.Spec.MinReadySeconds, s.now); ok {
-			st.AvailableReplicas++
-		} else if at != 0 && (next == 0 || at < next) {
-			next = at
-		}
-	}
+	st.AvailableReplicas, next = pods.available(rs.Spec.MinReadySeconds, s.now)
 	old := cur.(*ReplicaSet)
 	st.Conditions = append([]ReplicaSetCondition(nil), old.Status.Conditions...)
 	st.Conditions = slices.DeleteFunc(st.Conditions, func(c ReplicaSetCondition) bool { return c.Type == "ReplicaFailure" })

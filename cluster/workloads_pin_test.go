@@ -158,6 +158,7 @@ func pinRun(t *testing.T, seed uint64) (digest, history string) {
 			s.RunFor(time.Duration(r.IntN(20_000)) * time.Millisecond)
 		}
 		s.RunFor(time.Duration(r.IntN(3_000)) * time.Millisecond)
+		checkReplicaSetPods(t, s)
 	}
 	for _, n := range nodes {
 		require.NoError(t, s.NodeUp(n))
