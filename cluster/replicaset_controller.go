@@ -1,11 +1,6 @@
 package cluster
 
-import (
-	"cmp"
-	"math"
-	"slices"
-	"strconv"
-)
+import "slices"
 
 // BurstReplicas is how many pods a ReplicaSet creates or deletes in one
 // sync at most, as kube-controller-manager's constant.
@@ -224,20 +219,6 @@ func (rc *replicaSetController) claim(rs *ReplicaSet, pods *replicaSetPods) {
 	}
 }
 
-// ownedPods returns the active pods the ReplicaSet owns that match its
-// selector, in name order: what claim leaves it with.
-func (rc *replicaSetController) ownedPods(rs *ReplicaSet, pods *replicaSetPods) []*Pod {
-	out := make([]*Pod, 0, pods.active)
-	rc.s.store.eachOwned(KindPod, rs.UID, func(o Object) bool {
-		// An active owned pod either matches or is a stray.
-		if p := o.(*Pod); isActive(p) && !pods.strays[p.Name] {
-			out = append(out, p)
-		}
-		return true
-	})
-	return out
-}
-
 func controllerRef(apiVersion string, kind Kind, name, uid string) OwnerReference {
 	return OwnerReference{APIVersion: apiVersion, Kind: kind, Name: name, UID: uid, Controller: Ptr(true), BlockOwnerDeletion: Ptr(true)}
 }
@@ -262,7 +243,7 @@ func (rc *replicaSetController) manage(rs *ReplicaSet, pods *replicaSetPods) err
 			done += size
 		}
 	case diff > 0:
-		victims := rc.rankForDeletion(rs, rc.ownedPods(rs, pods))[:min(diff, BurstReplicas)]
+		victims := rc.podsToDelete(rs, pods, min(diff, BurstReplicas))
 		for _, p := range victims {
 			if err := s.Delete(KindPod, p.Namespace, p.Name, DeleteOptions{}); err == nil {
 				s.emit(KindReplicaSet, rs.Namespace, rs.Name, EventNormal, "SuccessfulDelete", replicaSetControllerName, "Deleted pod: "+p.Name)
@@ -295,161 +276,6 @@ func (rc *replicaSetController) createPod(rs *ReplicaSet) error {
 	return nil
 }
 
-// rankForDeletion orders the ReplicaSet's pods with the ones to delete
-// first, by Kubernetes' ranking: unscheduled before scheduled; Pending
-// before Unknown before Running; not ready before ready; lower deletion
-// cost first; more pods of the same owner on the node ("doubled up")
-// first; more recently ready first; more restarts first; newer first. Ages
-// are compared in powers of two, ties broken by UID.
-func (rc *replicaSetController) rankForDeletion(rs *ReplicaSet, pods []*Pod) []*Pod {
-	now := rc.s.now
-	// Related pods: those of every ReplicaSet with the same controller
-	// (a Deployment's ReplicaSets), or just this one's.
-	onNode := map[string]int{}
-	owners := map[string]bool{rs.UID: true}
-	if ref, ok := rs.ControllerRef(); ok {
-		rc.s.store.each(KindReplicaSet, rs.Namespace, func(o Object) bool {
-			if r, ok := o.Meta().ControllerRef(); ok && r.UID == ref.UID {
-				owners[o.Meta().UID] = true
-			}
-			return true
-		})
-	}
-	for _, owner := range sortedKeys(owners) {
-		if c := rc.s.store.replicaSetPods[owner]; c != nil {
-			for node, n := range c.onNode {
-				onNode[node] += n
-			}
-			continue
-		}
-		rc.s.store.eachOwned(KindPod, owner, func(o Object) bool {
-			if p := o.(*Pod); isActive(p) && p.Spec.NodeName != "" {
-				onNode[p.Spec.NodeName]++
-			}
-			return true
-		})
-	}
-	// What the ranking compares, worked out once per pod rather than once
-	// per comparison; the comparisons and the sort are as they were, so
-	// the order is too.
-	keys := make([]rankKey, len(pods))
-	ranked := make([]*rankKey, len(pods))
-	for i, p := range pods {
-		k := &keys[i]
-		*k = rankKey{pod: p, unscheduled: p.Spec.NodeName == "", phase: phaseRank(p.Status.Phase), cost: deletionCost(p),
-			doubled: onNode[p.Spec.NodeName], restarts: maxRestarts(p), created: p.CreationTimestamp, createdAge: log2Age(now, p.CreationTimestamp)}
-		if r, ok := p.Condition(PodReady); ok && r.Status == ConditionTrue {
-			k.ready, k.readyAt, k.readyAge = true, r.LastTransitionTime, log2Age(now, r.LastTransitionTime)
-		}
-		ranked[i] = k
-	}
-	slices.SortStableFunc(ranked, compareForDeletion)
-	out := make([]*Pod, len(ranked))
-	for i, k := range ranked {
-		out[i] = k.pod
-	}
-	return out
-}
-
-// rankKey is what rankForDeletion compares of one pod.
-type rankKey struct {
-	pod         *Pod
-	unscheduled bool
-	phase       int
-	ready       bool
-	cost        int32
-	doubled     int // active pods of the related ReplicaSets on its node
-	readyAt     Time
-	readyAge    int64
-	restarts    int32
-	created     Time
-	createdAge  int64
-}
-
-// phaseRank orders Pending before Unknown before Running.
-func phaseRank(p PodPhase) int {
-	switch p {
-	case PodUnknown:
-		return 1
-	case PodRunning:
-		return 2
-	}
-	return 0
-}
-
-// compareForDeletion is rankForDeletion's order, the pod to delete first
-// first.
-func compareForDeletion(a, b *rankKey) int {
-	if a.unscheduled != b.unscheduled {
-		return boolFirst(a.unscheduled)
-	}
-	if c := cmp.Compare(a.phase, b.phase); c != 0 {
-		return c
-	}
-	if a.ready != b.ready {
-		return boolFirst(!a.ready)
-	}
-	if c := cmp.Compare(a.cost, b.cost); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(b.doubled, a.doubled); c != 0 {
-		return c
-	}
-	if a.ready && b.ready && a.readyAt != b.readyAt {
-		if d := a.readyAge - b.readyAge; d != 0 {
-			return int(d) // younger (smaller) first
-		}
-		return cmp.Compare(a.pod.UID, b.pod.UID)
-	}
-	if c := cmp.Compare(b.restarts, a.restarts); c != 0 {
-		return c
-	}
-	if a.created != b.created {
-		if d := a.createdAge - b.createdAge; d != 0 {
-			return int(d)
-		}
-		return cmp.Compare(a.pod.UID, b.pod.UID)
-	}
-	return 0
-}
-
-func boolFirst(aFirst bool) int {
-	if aFirst {
-		return -1
-	}
-	return 1
-}
-
-// log2Age buckets how long ago t was in powers of two of nanoseconds, so
-// that pods of about the same age count as equally old.
-func log2Age(now, t Time) int64 {
-	d := now.Sub(t)
-	if d <= 0 {
-		return -1
-	}
-	return int64(math.Log2(float64(d)))
-}
-
-func deletionCost(p *Pod) int32 {
-	v, ok := p.Annotations["controller.kubernetes.io/pod-deletion-cost"]
-	if !ok {
-		return 0
-	}
-	n, err := strconv.ParseInt(v, 10, 32)
-	if err != nil {
-		return 0
-	}
-	return int32(n)
-}
-
-func maxRestarts(p *Pod) int32 {
-	var m int32
-	for _, c := range p.Status.ContainerStatuses {
-		m = max(m, c.RestartCount)
-	}
-	return m
-}
-
 // writeStatus records the ReplicaSet's counts and, when some pod will
 // become available later, schedules a sync for then.
 func (rc *replicaSetController) writeStatus(rs *ReplicaSet, pods *replicaSetPods, manageErr error) {
@@ -458,7 +284,7 @@ func (rc *replicaSetController) writeStatus(rs *ReplicaSet, pods *replicaSetPods
 	if !ok || cur.Meta().UID != rs.UID {
 		return
 	}
-	pods.relabel(&s.store, rs.UID, rs.Spec.Template.Labels)
+	pods.relabel(rs.Spec.Template.Labels)
 	st := ReplicaSetStatus{Replicas: pods.active, FullyLabeledReplicas: pods.fully, ReadyReplicas: pods.ready, ObservedGeneration: rs.Generation}
 	var next Time
 	st.AvailableReplicas, next = pods.available(rs.Spec.MinReadySeconds, s.now)

@@ -27,16 +27,38 @@ type replicaSetPods struct {
 	// selector: all of them (what claim keeps), the ready ones and those
 	// with all the template's labels.
 	active, ready, fully int32
+	// members are the active pods that match, by name, with what
+	// podsToDelete compares of each that depends on the pod alone, so
+	// that ranking them reads no pod objects.
+	members *btree.BTreeG[member]
 	// readySince orders the ready ones among them by when they became
 	// ready, so that the ones not yet available for minReadySeconds are
 	// found from the newest without looking at the rest.
 	readySince *btree.BTreeG[readyEntry]
+	// readyTies counts the neighbours in readySince that became ready at
+	// the same instant. With none, and every pod ready, podsToDelete
+	// knows its ranking to be a consistent order.
+	readyTies int
 	// strays are the active owned pods the selector no longer matches,
 	// by name: claim releases them.
 	strays map[string]bool
 	// onNode counts every active owned pod, matching or not, by the node
-	// it is bound to, for rankForDeletion.
+	// it is bound to, for podsToDelete.
 	onNode map[string]int
+}
+
+// member is one pod in replicaSetPods.members.
+type member struct {
+	name, uid, node    string
+	pod                *Pod
+	unscheduled, ready bool
+	phase              int
+	cost, restarts     int32
+	readyAt, created   Time
+}
+
+func newMembers() *btree.BTreeG[member] {
+	return btree.NewG(16, func(a, b member) bool { return a.name < b.name })
 }
 
 // readyEntry is one ready pod in replicaSetPods.readySince.
@@ -59,7 +81,7 @@ func newReadySince() *btree.BTreeG[readyEntry] {
 // the store then keeps current until the ReplicaSet controller drops
 // them.
 func (st *store) countReplicaSet(uid string, sel selector.Selector, labels selector.Set) *replicaSetPods {
-	c := &replicaSetPods{sel: sel, labels: labels, readySince: newReadySince(), strays: map[string]bool{}, onNode: map[string]int{}}
+	c := &replicaSetPods{sel: sel, labels: labels, members: newMembers(), readySince: newReadySince(), strays: map[string]bool{}, onNode: map[string]int{}}
 	st.eachOwned(KindPod, uid, func(o Object) bool {
 		c.count(o.(*Pod), 1)
 		return true
@@ -105,14 +127,49 @@ func (c *replicaSetPods) count(p *Pod, d int32) {
 	if fullyLabeled(c.labels, p) {
 		c.fully += d
 	}
-	if r, ok := p.Condition(PodReady); ok && r.Status == ConditionTrue {
+	r, ok := p.Condition(PodReady)
+	ready := ok && r.Status == ConditionTrue
+	if ready {
 		c.ready += d
+		e := readyEntry{r.LastTransitionTime, p.Name}
 		if d > 0 {
-			c.readySince.ReplaceOrInsert(readyEntry{r.LastTransitionTime, p.Name})
+			c.readyTies += c.tiesAround(e)
+			c.readySince.ReplaceOrInsert(e)
 		} else {
-			c.readySince.Delete(readyEntry{r.LastTransitionTime, p.Name})
+			c.readySince.Delete(e)
+			c.readyTies -= c.tiesAround(e)
 		}
 	}
+	if d < 0 {
+		c.members.Delete(member{name: p.Name})
+		return
+	}
+	m := member{name: p.Name, uid: p.UID, node: p.Spec.NodeName, pod: p, unscheduled: p.Spec.NodeName == "", ready: ready,
+		phase: phaseRank(p.Status.Phase), cost: deletionCost(p), restarts: maxRestarts(p), created: p.CreationTimestamp}
+	if ready {
+		m.readyAt = r.LastTransitionTime
+	}
+	c.members.ReplaceOrInsert(m)
+}
+
+// tiesAround returns how many more neighbours in readySince share an
+// instant with e in it than without it; e must not be in it.
+func (c *replicaSetPods) tiesAround(e readyEntry) int {
+	var before, after readyEntry
+	var hasBefore, hasAfter bool
+	c.readySince.DescendLessOrEqual(e, func(x readyEntry) bool { before, hasBefore = x, true; return false })
+	c.readySince.AscendGreaterOrEqual(e, func(x readyEntry) bool { after, hasAfter = x, true; return false })
+	n := 0
+	if hasBefore && before.at == e.at {
+		n++
+	}
+	if hasAfter && after.at == e.at {
+		n++
+	}
+	if hasBefore && hasAfter && before.at == after.at {
+		n--
+	}
+	return n
 }
 
 // fullyLabeled reports whether a pod has every one of the labels.
@@ -128,13 +185,13 @@ func fullyLabeled(labels selector.Set, p *Pod) bool {
 // relabel makes fully count the pods that have all of labels, the
 // template labels of the ReplicaSet being synced, if it counted against
 // others: a change of template is rare, and costs one walk.
-func (c *replicaSetPods) relabel(st *store, uid string, labels selector.Set) {
+func (c *replicaSetPods) relabel(labels selector.Set) {
 	if maps.Equal(c.labels, labels) {
 		return
 	}
 	c.labels, c.fully = labels, 0
-	st.eachOwned(KindPod, uid, func(o Object) bool {
-		if p := o.(*Pod); isActive(p) && c.sel.Matches(p.Labels) && fullyLabeled(labels, p) {
+	c.members.Ascend(func(m member) bool {
+		if fullyLabeled(labels, m.pod) {
 			c.fully++
 		}
 		return true
@@ -142,8 +199,8 @@ func (c *replicaSetPods) relabel(st *store, uid string, labels selector.Set) {
 }
 
 // available counts the ready pods that have been ready for minReady
-// seconds by now, and returns the earliest time one that has not will be
-// (0 if none), as isAvailable decides pod by pod.
+// seconds by now (with minReady 0, all of them), and returns the earliest
+// time one that has not will have been (0 if none).
 func (c *replicaSetPods) available(minReady int32, now Time) (n int32, next Time) {
 	if minReady == 0 {
 		return c.ready, 0

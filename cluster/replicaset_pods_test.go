@@ -31,7 +31,7 @@ func isAvailable(p *Pod, minReady int32, now Time) (bool, Time) {
 // ReplicaSet uid from scratch, by looking at every pod in the store, as
 // the ReplicaSet controller did on each sync before the counts were kept
 // incrementally.
-func recountReplicaSetPods(s *Sim, uid string, sel selector.Selector, labels selector.Set) (c replicaSetPods, ready []*Pod) {
+func recountReplicaSetPods(s *Sim, uid string, sel selector.Selector, labels selector.Set) (c replicaSetPods, ready []*Pod, members []member) {
 	c = replicaSetPods{sel: sel, labels: labels, strays: map[string]bool{}, onNode: map[string]int{}}
 	s.store.each(KindPod, "", func(o Object) bool {
 		p := o.(*Pod)
@@ -46,6 +46,13 @@ func recountReplicaSetPods(s *Sim, uid string, sel selector.Selector, labels sel
 			return true
 		}
 		c.active++
+		m := member{name: p.Name, uid: p.UID, node: p.Spec.NodeName, pod: p, unscheduled: p.Spec.NodeName == "", ready: p.IsReady(),
+			phase: phaseRank(p.Status.Phase), cost: deletionCost(p), restarts: maxRestarts(p), created: p.CreationTimestamp}
+		if m.ready {
+			r, _ := p.Condition(PodReady)
+			m.readyAt = r.LastTransitionTime
+		}
+		members = append(members, m)
 		full := true
 		for k, v := range labels {
 			if w, ok := p.Labels[k]; !ok || w != v {
@@ -61,7 +68,7 @@ func recountReplicaSetPods(s *Sim, uid string, sel selector.Selector, labels sel
 		}
 		return true
 	})
-	return c, ready
+	return c, ready, members
 }
 
 // checkReplicaSetPods fails unless every ReplicaSet's counts agree with a
@@ -69,13 +76,29 @@ func recountReplicaSetPods(s *Sim, uid string, sel selector.Selector, labels sel
 func checkReplicaSetPods(t require.TestingT, s *Sim) {
 	for _, uid := range sortedKeys(s.store.replicaSetPods) {
 		c := s.store.replicaSetPods[uid]
-		want, ready := recountReplicaSetPods(s, uid, c.sel, c.labels)
+		want, ready, members := recountReplicaSetPods(s, uid, c.sel, c.labels)
 		require.Equal(t, want.active, c.active, "%s: active", uid)
 		require.Equal(t, want.ready, c.ready, "%s: ready", uid)
 		require.Equal(t, want.fully, c.fully, "%s: fully labeled", uid)
 		require.Equal(t, want.strays, c.strays, "%s: strays", uid)
 		require.Equal(t, want.onNode, c.onNode, "%s: on node", uid)
 		require.Equal(t, int(c.ready), c.readySince.Len(), "%s: ready pods by time", uid)
+		var times []Time
+		for _, p := range ready {
+			r, _ := p.Condition(PodReady)
+			times = append(times, r.LastTransitionTime)
+		}
+		slices.Sort(times)
+		ties := 0
+		for i := 1; i < len(times); i++ {
+			if times[i] == times[i-1] {
+				ties++
+			}
+		}
+		require.Equal(t, ties, c.readyTies, "%s: pods ready at the same instant", uid)
+		var got []member
+		c.members.Ascend(func(m member) bool { got = append(got, m); return true })
+		require.Equal(t, members, got, "%s: members", uid)
 		for _, minReady := range []int32{0, 1, 5, 30} {
 			var avail int32
 			var next Time
@@ -168,7 +191,7 @@ func TestReplicaSetAvailableCountsFromTheNewest(t *testing.T) {
 		{"long wait", 1 << 30, 20 * Time(time.Second)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			c := &replicaSetPods{sel: sel, readySince: newReadySince(), strays: map[string]bool{}, onNode: map[string]int{}}
+			c := &replicaSetPods{sel: sel, members: newMembers(), readySince: newReadySince(), strays: map[string]bool{}, onNode: map[string]int{}}
 			var pods []*Pod
 			for i, at := range times {
 				p := ready(string(rune('a'+i)), at)
@@ -187,12 +210,14 @@ func TestReplicaSetAvailableCountsFromTheNewest(t *testing.T) {
 			got, gotNext := c.available(tt.minReady, tt.now)
 			require.Equal(t, want, got)
 			require.Equal(t, next, gotNext)
+			require.Equal(t, 1, c.readyTies, "two pods ready at 5 s")
 			// Taking every pod away again leaves nothing counted.
 			for _, p := range slices.Backward(pods) {
 				c.count(p, -1)
 			}
 			require.Zero(t, c.ready)
 			require.Zero(t, c.readySince.Len())
+			require.Zero(t, c.readyTies)
 			require.Empty(t, slices.Collect(maps.Keys(c.onNode)))
 		})
 	}
