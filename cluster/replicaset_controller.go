@@ -146,7 +146,7 @@ func (rc *replicaSetController) sync(namespace, name string) {
 		if err != nil || sel.Empty() {
 			return
 		}
-		pods = s.store.countReplicaSet(rs.UID, sel, rs.Spec.Template.Labels)
+		pods = s.store.countReplicaSet(rs.UID, rs.Namespace, sel, rs.Spec.Template.Labels)
 	}
 	rc.claim(rs, pods)
 	var manageErr error

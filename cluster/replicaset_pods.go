@@ -10,14 +10,17 @@ import (
 )
 
 // replicaSetPods is what the ReplicaSet controller counts of one
-// ReplicaSet's pods: those it owns that are active (not finished, not
-// being deleted), split by whether they match its selector, with the
-// numbers its status reports. The store's owner index keeps it current on
+// ReplicaSet's pods: those in its namespace that it owns and that are
+// active (not finished, not being deleted), split by whether they match
+// its selector, with the numbers its status reports. A pod elsewhere that
+// names it as controller is not its pod, as Kubernetes' controller, which
+// lists the pods of its own namespace, never sees one. The store's owner index keeps it current on
 // every write of a pod the ReplicaSet controls, so a sync reads its counts
 // instead of walking every pod, and costs what changed since the last
 // one. It describes the store as it is, not as the controller's watch has
 // delivered it, as the pod walks it replaces did.
 type replicaSetPods struct {
+	namespace string
 	// sel is the ReplicaSet's selector, which never changes for one UID.
 	sel selector.Selector
 	// labels are the template labels fully counts against: those of the
@@ -80,8 +83,8 @@ func newReadySince() *btree.BTreeG[readyEntry] {
 // controls, from those it controls now, and returns the counts, which
 // the store then keeps current until the ReplicaSet controller drops
 // them.
-func (st *store) countReplicaSet(uid string, sel selector.Selector, labels selector.Set) *replicaSetPods {
-	c := &replicaSetPods{sel: sel, labels: labels, members: newMembers(), readySince: newReadySince(), strays: map[string]bool{}, onNode: map[string]int{}}
+func (st *store) countReplicaSet(uid, namespace string, sel selector.Selector, labels selector.Set) *replicaSetPods {
+	c := &replicaSetPods{namespace: namespace, sel: sel, labels: labels, members: newMembers(), readySince: newReadySince(), strays: map[string]bool{}, onNode: map[string]int{}}
 	st.eachOwned(KindPod, uid, func(o Object) bool {
 		c.count(o.(*Pod), 1)
 		return true
@@ -106,7 +109,7 @@ func (st *store) countReplicaSetPods(before, after string, old, cur Object) {
 // count adds (d = 1) or takes away (d = -1) one version of a pod the
 // ReplicaSet controls.
 func (c *replicaSetPods) count(p *Pod, d int32) {
-	if !isActive(p) {
+	if p.Namespace != c.namespace || !isActive(p) {
 		return
 	}
 	if p.Spec.NodeName != "" {

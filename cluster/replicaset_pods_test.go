@@ -31,9 +31,9 @@ func isAvailable(p *Pod, minReady int32, now Time) (bool, Time) {
 // ReplicaSet uid from scratch, by looking at every pod in the store, as
 // the ReplicaSet controller did on each sync before the counts were kept
 // incrementally.
-func recountReplicaSetPods(s *Sim, uid string, sel selector.Selector, labels selector.Set) (c replicaSetPods, ready []*Pod, members []member) {
+func recountReplicaSetPods(s *Sim, uid, namespace string, sel selector.Selector, labels selector.Set) (c replicaSetPods, ready []*Pod, members []member) {
 	c = replicaSetPods{sel: sel, labels: labels, strays: map[string]bool{}, onNode: map[string]int{}}
-	s.store.each(KindPod, "", func(o Object) bool {
+	s.store.each(KindPod, namespace, func(o Object) bool {
 		p := o.(*Pod)
 		if ref, ok := p.ControllerRef(); !ok || ref.UID != uid || !isActive(p) {
 			return true
@@ -76,7 +76,13 @@ func recountReplicaSetPods(s *Sim, uid string, sel selector.Selector, labels sel
 func checkReplicaSetPods(t require.TestingT, s *Sim) {
 	for _, uid := range sortedKeys(s.store.replicaSetPods) {
 		c := s.store.replicaSetPods[uid]
-		want, ready, members := recountReplicaSetPods(s, uid, c.sel, c.labels)
+		s.store.each(KindReplicaSet, "", func(o Object) bool {
+			if o.Meta().UID == uid {
+				require.Equal(t, o.Meta().Namespace, c.namespace, "%s: namespace", uid)
+			}
+			return true
+		})
+		want, ready, members := recountReplicaSetPods(s, uid, c.namespace, c.sel, c.labels)
 		require.Equal(t, want.active, c.active, "%s: active", uid)
 		require.Equal(t, want.ready, c.ready, "%s: ready", uid)
 		require.Equal(t, want.fully, c.fully, "%s: fully labeled", uid)
@@ -220,5 +226,38 @@ func TestReplicaSetAvailableCountsFromTheNewest(t *testing.T) {
 			require.Zero(t, c.readyTies)
 			require.Empty(t, slices.Collect(maps.Keys(c.onNode)))
 		})
+	}
+}
+
+// TestReplicaSetIgnoresPodsOfOtherNamespaces: a pod in another namespace
+// that names a ReplicaSet as its controller is not the ReplicaSet's, as
+// Kubernetes' controller, which lists its own namespace's pods, never
+// sees it: the ReplicaSet neither counts, deletes nor releases it.
+func TestReplicaSetIgnoresPodsOfOtherNamespaces(t *testing.T) {
+	s := newSim(t, Config{Seed: 1})
+	_, err := s.Create(&Namespace{ObjectMeta: ObjectMeta{Name: "team"}})
+	require.NoError(t, err)
+	created, err := s.Create(wlReplicaSet(2, nil))
+	require.NoError(t, err)
+	require.NoError(t, s.Settle())
+	ref := controllerRef("apps/v1", KindReplicaSet, "web", created.Meta().UID)
+	for name, app := range map[string]string{"intruder": "web", "stray": "other"} {
+		_, err := s.Create(&Pod{ObjectMeta: ObjectMeta{Name: name, Namespace: "team", Labels: map[string]string{"app": app},
+			OwnerReferences: []OwnerReference{ref}}, Spec: nginxTemplate(nil, "nginx").Spec})
+		require.NoError(t, err)
+	}
+	require.NoError(t, s.Settle())
+	require.NoError(t, s.Kubectl("").Scale(KindReplicaSet, "web", 1))
+	require.NoError(t, s.Settle())
+
+	rs, ok := GetAs[*ReplicaSet](s, "default", "web")
+	require.True(t, ok)
+	require.Equal(t, int32(1), rs.Status.Replicas)
+	require.Len(t, ownedActive(s, created.Meta().UID), 1, "pods of default it controls")
+	for _, name := range []string{"intruder", "stray"} {
+		p, ok := GetAs[*Pod](s, "team", name)
+		require.True(t, ok, "%s is left alone", name)
+		require.Nil(t, p.DeletionTimestamp, "%s is not deleted", name)
+		require.Equal(t, []OwnerReference{ref}, p.OwnerReferences, "%s is not released", name)
 	}
 }

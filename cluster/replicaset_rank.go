@@ -99,7 +99,7 @@ func (rc *replicaSetController) rankKeyer(rs *ReplicaSet) func(m member, index i
 			continue
 		}
 		rc.s.store.eachOwned(KindPod, owner, func(o Object) bool {
-			if p := o.(*Pod); isActive(p) && p.Spec.NodeName != "" {
+			if p := o.(*Pod); p.Namespace == rs.Namespace && isActive(p) && p.Spec.NodeName != "" {
 				onNode[p.Spec.NodeName]++
 			}
 			return true
