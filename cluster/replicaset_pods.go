@@ -60,6 +60,7 @@ type member struct {
 	readyAt, created   Time
 }
 
+// newMembers returns an empty replicaSetPods.members, in name order.
 func newMembers() *btree.BTreeG[member] {
 	return btree.NewG(16, func(a, b member) bool { return a.name < b.name })
 }
@@ -70,6 +71,8 @@ type readyEntry struct {
 	name string
 }
 
+// newReadySince returns an empty replicaSetPods.readySince, in order of
+// ready time and then name.
 func newReadySince() *btree.BTreeG[readyEntry] {
 	return btree.NewG(16, func(a, b readyEntry) bool {
 		if a.at != b.at {

@@ -213,6 +213,7 @@ type leastKeys struct {
 	h []rankKey
 }
 
+// lessForDeletion orders keys by compareForDeletion, ties by index.
 func lessForDeletion(a, b *rankKey) bool {
 	if c := compareForDeletion(a, b); c != 0 {
 		return c < 0
@@ -220,6 +221,7 @@ func lessForDeletion(a, b *rankKey) bool {
 	return a.index < b.index
 }
 
+// offer keeps k if it is among the n least so far.
 func (l *leastKeys) offer(k rankKey) {
 	l.seen++
 	h := l.h
