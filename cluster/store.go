@@ -74,8 +74,9 @@ func (st *store) index(kind Kind, k string, old, cur Object) {
 }
 
 // eachOwned calls fn on every object of kind whose controller has the
-// given UID, in key order, until fn returns false. Owners and dependents
-// share a namespace, so no namespace is needed.
+// given UID, in key order, until fn returns false. The index knows UIDs
+// only: an object may name a controller of another namespace, which
+// Kubernetes' controllers never see, so callers check the namespace.
 func (st *store) eachOwned(kind Kind, uid string, fn func(Object) bool) {
 	t := st.dependents[uid]
 	if t == nil {
