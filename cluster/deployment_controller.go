@@ -33,11 +33,11 @@ const (
 // Recreate), keeps revisions, cleans up history and reports progress.
 type deploymentController struct {
 	s      *Sim
-	queued map[string]bool
+	queued map[queueKey]bool
 }
 
 func (s *Sim) startDeploymentController() {
-	dc := &deploymentController{s: s, queued: map[string]bool{}}
+	dc := &deploymentController{s: s, queued: map[queueKey]bool{}}
 	lag := s.cfg.Timing.lagFor(s.cfg.Timing.Controllers)
 	s.watchShared(deploymentControllerName, lag, nil, func(ev WatchEvent) {
 		m := ev.Object.Meta()
@@ -85,7 +85,7 @@ func (dc *deploymentController) enqueueOwnerOrMatching(rs *ReplicaSet) {
 }
 
 func (dc *deploymentController) enqueue(namespace, name string) {
-	k := key(namespace, name)
+	k := queueKey{namespace, name}
 	if dc.queued[k] {
 		return
 	}
@@ -701,26 +701,26 @@ func (dc *deploymentController) rolloutRecreate(d *Deployment, rsList []*Replica
 // oldPodsRunning reports whether any pod of the old ReplicaSets is not
 // yet gone or finished; Recreate waits for that.
 func (dc *deploymentController) oldPodsRunning(old []*ReplicaSet) bool {
-	uids := map[string]bool{}
 	for _, rs := range old {
 		if rs.Status.Replicas > 0 {
 			return true
 		}
-		uids[rs.UID] = true
 	}
+	// Through the owner index: the old ReplicaSets' pods, not the
+	// namespace's.
 	running := false
-	if len(old) == 0 {
-		return false
-	}
-	dc.s.store.each(KindPod, old[0].Namespace, func(o Object) bool {
-		p := o.(*Pod)
-		if ref, ok := p.ControllerRef(); ok && uids[ref.UID] && !isTerminal(p) {
-			running = true
-			return false
+	for _, rs := range old {
+		dc.s.store.eachOwned(KindPod, rs.UID, func(o Object) bool {
+			if p := o.(*Pod); p.Namespace == old[0].Namespace && !isTerminal(p) {
+				running = true
+			}
+			return !running
+		})
+		if running {
+			return true
 		}
-		return true
-	})
-	return running
+	}
+	return false
 }
 
 // syncScale handles a paused Deployment or a change of replicas mid-rollout:

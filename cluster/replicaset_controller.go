@@ -1,13 +1,8 @@
 package cluster
 
 import (
-	"cmp"
-	"math"
 	"slices"
-	"strconv"
 	"time"
-
-	"github.com/svcsim/svcsim/selector"
 )
 
 // BurstReplicas is how many pods a ReplicaSet creates or deletes in one
@@ -55,7 +50,7 @@ const replicaSetControllerName = "replicaset-controller"
 // desired number of Pods are up" holds for what the ReplicaSets ask for.
 type replicaSetController struct {
 	s      *Sim
-	queued map[string]bool
+	queued map[queueKey]bool
 	// informed is the controller's informer cache of ReplicaSets: each as
 	// its watch last delivered it, by key.
 	informed map[string]*ReplicaSet
@@ -78,7 +73,7 @@ const (
 )
 
 func (s *Sim) startReplicaSetController() {
-	rc := &replicaSetController{s: s, queued: map[string]bool{}, informed: map[string]*ReplicaSet{}, hints: map[string][]string{}, scan: map[string]bool{}, failures: map[string]int{}}
+	rc := &replicaSetController{s: s, queued: map[queueKey]bool{}, informed: map[string]*ReplicaSet{}, hints: map[string][]string{}, scan: map[string]bool{}, failures: map[string]int{}}
 	lag := s.cfg.Timing.lagFor(s.cfg.Timing.Controllers)
 	s.watchShared(replicaSetControllerName, lag, nil, func(ev WatchEvent) {
 		m := ev.Object.Meta()
@@ -92,6 +87,8 @@ func (s *Sim) startReplicaSetController() {
 		case Deleted:
 			delete(rc.informed, k)
 			delete(rc.failures, k)
+			// Its pods are no longer counted once it is gone.
+			delete(s.store.replicaSetPods, m.UID)
 		}
 		rc.enqueue(m.Namespace, m.Name)
 	}, KindReplicaSet)
@@ -124,11 +121,16 @@ func (rc *replicaSetController) onPod(ev WatchEvent) {
 	}
 }
 
+// queueKey names an object in a controller's work queue; unlike the
+// "namespace/name" key, it costs nothing to build for an object already
+// queued, which most pod events find their ReplicaSet is.
+type queueKey struct{ namespace, name string }
+
 // enqueue schedules one sync of the ReplicaSet at the current instant,
 // after whatever else is already due then, so that a burst of events
 // costs one sync.
 func (rc *replicaSetController) enqueue(namespace, name string) {
-	k := key(namespace, name)
+	k := queueKey{namespace, name}
 	if rc.queued[k] {
 		return
 	}
@@ -152,16 +154,20 @@ func (rc *replicaSetController) sync(namespace, name string) {
 	if cur, ok := s.store.get(KindReplicaSet, namespace, name); !ok || cur.Meta().UID != rs.UID {
 		return
 	}
-	sel, err := rs.Spec.Selector.Selector()
-	if err != nil || sel.Empty() {
-		return
+	pods := s.store.replicaSetPods[rs.UID]
+	if pods == nil {
+		sel, err := rs.Spec.Selector.Selector()
+		if err != nil || sel.Empty() {
+			return
+		}
+		pods = s.store.countReplicaSet(rs.UID, rs.Namespace, sel, rs.Spec.Template.Labels)
 	}
-	pods := rc.claim(rs, sel)
+	rc.claim(rs, pods)
 	var manageErr error
-	if rs.DeletionTimestamp == nil && len(pods) != int(*rs.Spec.Replicas) {
+	if rs.DeletionTimestamp == nil && pods.active != *rs.Spec.Replicas {
 		manageErr = rc.manage(rs, pods)
-		// Re-read: manage created and deleted pods.
-		pods = rc.claim(rs, sel)
+		// Claim again: manage created and deleted pods.
+		rc.claim(rs, pods)
 	}
 	rc.writeStatus(rs, pods, manageErr)
 	rc.retryLater(namespace, name, manageErr)
@@ -191,21 +197,21 @@ func (rc *replicaSetController) retryLater(namespace, name string, err error) {
 // and not being deleted.
 func isActive(p *Pod) bool { return !isTerminal(p) && p.DeletionTimestamp == nil }
 
-// claim returns the active pods the ReplicaSet owns after adopting matching
-// orphans and releasing owned pods that no longer match, in key order.
-func (rc *replicaSetController) claim(rs *ReplicaSet, sel selector.Selector) []*Pod {
+// claim adopts the active orphans that match the ReplicaSet and releases
+// the active pods it owns that no longer match; the pods it then owns are
+// what pods counts. It writes releases before adoptions, each in key
+// order.
+func (rc *replicaSetController) claim(rs *ReplicaSet, pods *replicaSetPods) {
 	s := rc.s
-	var owned []*Pod
-	var adopt, release []*Pod
-	// The candidates: what the store's index says the ReplicaSet owns, and
-	// the orphans that may match it.
+	// The orphans that may match it: every one in its namespace for a new
+	// ReplicaSet, else those its pod events hinted at.
+	var orphans []Object
 	rsKey := key(rs.Namespace, rs.Name)
-	candidates := s.store.owned(KindPod, rs.UID)
 	if rc.scan[rsKey] {
 		delete(rc.scan, rsKey)
 		s.store.each(KindPod, rs.Namespace, func(o Object) bool {
 			if _, ok := o.Meta().ControllerRef(); !ok {
-				candidates = append(candidates, o)
+				orphans = append(orphans, o)
 			}
 			return true
 		})
@@ -215,48 +221,37 @@ func (rc *replicaSetController) claim(rs *ReplicaSet, sel selector.Selector) []*
 		for _, n := range slices.Compact(names) {
 			if o, ok := s.store.get(KindPod, rs.Namespace, n); ok {
 				if _, owned := o.Meta().ControllerRef(); !owned {
-					candidates = append(candidates, o)
+					orphans = append(orphans, o)
 				}
 			}
 		}
 	}
 	delete(rc.hints, rsKey)
-	for _, o := range candidates {
-		p := o.(*Pod)
-		if !isActive(p) {
-			continue
-		}
-		ref, hasRef := p.ControllerRef()
-		matches := sel.Matches(p.Labels)
-		switch {
-		case hasRef && ref.UID != rs.UID:
-		case hasRef && matches:
-			owned = append(owned, p)
-		case hasRef:
-			if rs.DeletionTimestamp == nil {
-				release = append(release, p)
-			}
-		case matches && rs.DeletionTimestamp == nil:
+	var adopt []*Pod
+	for _, o := range orphans {
+		if p := o.(*Pod); isActive(p) && pods.sel.Matches(p.Labels) && rs.DeletionTimestamp == nil {
 			adopt = append(adopt, p)
 		}
 	}
-	for _, p := range release {
-		np := p.DeepCopy()
-		np.OwnerReferences = slices.DeleteFunc(np.OwnerReferences, func(r OwnerReference) bool { return r.UID == rs.UID })
-		if len(np.OwnerReferences) == 0 {
-			np.OwnerReferences = nil
+	if rs.DeletionTimestamp == nil && len(pods.strays) > 0 {
+		for _, name := range sortedKeys(pods.strays) {
+			o, ok := s.store.get(KindPod, rs.Namespace, name)
+			if !ok {
+				continue
+			}
+			np := o.(*Pod).DeepCopy()
+			np.OwnerReferences = slices.DeleteFunc(np.OwnerReferences, func(r OwnerReference) bool { return r.UID == rs.UID })
+			if len(np.OwnerReferences) == 0 {
+				np.OwnerReferences = nil
+			}
+			_, _ = s.Update(np)
 		}
-		_, _ = s.Update(np)
 	}
 	for _, p := range adopt {
 		np := p.DeepCopy()
 		np.OwnerReferences = append(np.OwnerReferences, controllerRef("apps/v1", KindReplicaSet, rs.Name, rs.UID))
-		if out, err := s.Update(np); err == nil {
-			owned = append(owned, out.(*Pod))
-		}
+		_, _ = s.Update(np)
 	}
-	slices.SortFunc(owned, func(a, b *Pod) int { return cmp.Compare(a.Name, b.Name) })
-	return owned
 }
 
 func controllerRef(apiVersion string, kind Kind, name, uid string) OwnerReference {
@@ -265,9 +260,9 @@ func controllerRef(apiVersion string, kind Kind, name, uid string) OwnerReferenc
 
 // manage creates or deletes pods to bring the count to spec.replicas, at
 // most BurstReplicas at a time.
-func (rc *replicaSetController) manage(rs *ReplicaSet, pods []*Pod) error {
+func (rc *replicaSetController) manage(rs *ReplicaSet, pods *replicaSetPods) error {
 	s := rc.s
-	diff := len(pods) - int(*rs.Spec.Replicas)
+	diff := int(pods.active) - int(*rs.Spec.Replicas)
 	switch {
 	case diff < 0:
 		n := min(-diff, BurstReplicas)
@@ -283,7 +278,7 @@ func (rc *replicaSetController) manage(rs *ReplicaSet, pods []*Pod) error {
 			done += size
 		}
 	case diff > 0:
-		victims := rc.rankForDeletion(rs, pods)[:min(diff, BurstReplicas)]
+		victims := rc.podsToDelete(rs, pods, min(diff, BurstReplicas))
 		for _, p := range victims {
 			if err := s.Delete(KindPod, p.Namespace, p.Name, DeleteOptions{}); err == nil {
 				s.emit(KindReplicaSet, rs.Namespace, rs.Name, EventNormal, "SuccessfulDelete", replicaSetControllerName, "Deleted pod: "+p.Name)
@@ -294,7 +289,9 @@ func (rc *replicaSetController) manage(rs *ReplicaSet, pods []*Pod) error {
 }
 
 func (rc *replicaSetController) createPod(rs *ReplicaSet) error {
-	t := rs.Spec.Template.deepCopy()
+	// Create stores a copy of what it is given, so the pod may share the
+	// template's labels, annotations and spec.
+	t := &rs.Spec.Template
 	p := &Pod{
 		ObjectMeta: ObjectMeta{
 			GenerateName:    rs.Name + "-",
@@ -314,155 +311,18 @@ func (rc *replicaSetController) createPod(rs *ReplicaSet) error {
 	return nil
 }
 
-// rankForDeletion orders the ReplicaSet's pods with the ones to delete
-// first, by Kubernetes' ranking: unscheduled before scheduled; Pending
-// before Unknown before Running; not ready before ready; lower deletion
-// cost first; more pods of the same owner on the node ("doubled up")
-// first; more recently ready first; more restarts first; newer first. Ages
-// are compared in powers of two, ties broken by UID.
-func (rc *replicaSetController) rankForDeletion(rs *ReplicaSet, pods []*Pod) []*Pod {
-	now := rc.s.now
-	// Related pods: those of every ReplicaSet with the same controller
-	// (a Deployment's ReplicaSets), or just this one's.
-	onNode := map[string]int{}
-	owners := map[string]bool{rs.UID: true}
-	if ref, ok := rs.ControllerRef(); ok {
-		rc.s.store.each(KindReplicaSet, rs.Namespace, func(o Object) bool {
-			if r, ok := o.Meta().ControllerRef(); ok && r.UID == ref.UID {
-				owners[o.Meta().UID] = true
-			}
-			return true
-		})
-	}
-	for _, owner := range sortedKeys(owners) {
-		for _, o := range rc.s.store.owned(KindPod, owner) {
-			if p := o.(*Pod); isActive(p) && p.Spec.NodeName != "" {
-				onNode[p.Spec.NodeName]++
-			}
-		}
-	}
-	ranked := slices.Clone(pods)
-	phaseRank := map[PodPhase]int{PodPending: 0, PodUnknown: 1, PodRunning: 2}
-	slices.SortStableFunc(ranked, func(a, b *Pod) int {
-		if (a.Spec.NodeName == "") != (b.Spec.NodeName == "") {
-			return boolFirst(a.Spec.NodeName == "")
-		}
-		if c := cmp.Compare(phaseRank[a.Status.Phase], phaseRank[b.Status.Phase]); c != 0 {
-			return c
-		}
-		if a.IsReady() != b.IsReady() {
-			return boolFirst(!a.IsReady())
-		}
-		if c := cmp.Compare(deletionCost(a), deletionCost(b)); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(onNode[b.Spec.NodeName], onNode[a.Spec.NodeName]); c != 0 {
-			return c
-		}
-		if a.IsReady() && b.IsReady() {
-			ra, _ := a.Condition(PodReady)
-			rb, _ := b.Condition(PodReady)
-			if ra.LastTransitionTime != rb.LastTransitionTime {
-				if d := log2Age(now, ra.LastTransitionTime) - log2Age(now, rb.LastTransitionTime); d != 0 {
-					return int(d) // younger (smaller) first
-				}
-				return cmp.Compare(a.UID, b.UID)
-			}
-		}
-		if c := cmp.Compare(maxRestarts(b), maxRestarts(a)); c != 0 {
-			return c
-		}
-		if a.CreationTimestamp != b.CreationTimestamp {
-			if d := log2Age(now, a.CreationTimestamp) - log2Age(now, b.CreationTimestamp); d != 0 {
-				return int(d)
-			}
-			return cmp.Compare(a.UID, b.UID)
-		}
-		return 0
-	})
-	return ranked
-}
-
-func boolFirst(aFirst bool) int {
-	if aFirst {
-		return -1
-	}
-	return 1
-}
-
-// log2Age buckets how long ago t was in powers of two of nanoseconds, so
-// that pods of about the same age count as equally old.
-func log2Age(now, t Time) int64 {
-	d := now.Sub(t)
-	if d <= 0 {
-		return -1
-	}
-	return int64(math.Log2(float64(d)))
-}
-
-func deletionCost(p *Pod) int32 {
-	v, ok := p.Annotations["controller.kubernetes.io/pod-deletion-cost"]
-	if !ok {
-		return 0
-	}
-	n, err := strconv.ParseInt(v, 10, 32)
-	if err != nil {
-		return 0
-	}
-	return int32(n)
-}
-
-func maxRestarts(p *Pod) int32 {
-	var m int32
-	for _, c := range p.Status.ContainerStatuses {
-		m = max(m, c.RestartCount)
-	}
-	return m
-}
-
-// isAvailable reports whether a pod has been ready for minReady by now,
-// and if it is ready but not yet available, when it will be.
-func isAvailable(p *Pod, minReady int32, now Time) (bool, Time) {
-	c, ok := p.Condition(PodReady)
-	if !ok || c.Status != ConditionTrue {
-		return false, 0
-	}
-	at := c.LastTransitionTime.Add(time.Duration(minReady) * time.Second)
-	if minReady == 0 || at <= now {
-		return true, 0
-	}
-	return false, at
-}
-
 // writeStatus records the ReplicaSet's counts and, when some pod will
 // become available later, schedules a sync for then.
-func (rc *replicaSetController) writeStatus(rs *ReplicaSet, pods []*Pod, manageErr error) {
+func (rc *replicaSetController) writeStatus(rs *ReplicaSet, pods *replicaSetPods, manageErr error) {
 	s := rc.s
 	cur, ok := s.store.get(KindReplicaSet, rs.Namespace, rs.Name)
 	if !ok || cur.Meta().UID != rs.UID {
 		return
 	}
-	st := ReplicaSetStatus{Replicas: int32(len(pods)), ObservedGeneration: rs.Generation}
+	pods.relabel(rs.Spec.Template.Labels)
+	st := ReplicaSetStatus{Replicas: pods.active, FullyLabeledReplicas: pods.fully, ReadyReplicas: pods.ready, ObservedGeneration: rs.Generation}
 	var next Time
-	for _, p := range pods {
-		full := true
-		for k, v := range rs.Spec.Template.Labels {
-			if w, ok := p.Labels[k]; !ok || w != v {
-				full = false
-			}
-		}
-		if full {
-			st.FullyLabeledReplicas++
-		}
-		if p.IsReady() {
-			st.ReadyReplicas++
-		}
-		if ok, at := isAvailable(p, rs.Spec.MinReadySeconds, s.now); ok {
-			st.AvailableReplicas++
-		} else if at != 0 && (next == 0 || at < next) {
-			next = at
-		}
-	}
+	st.AvailableReplicas, next = pods.available(rs.Spec.MinReadySeconds, s.now)
 	old := cur.(*ReplicaSet)
 	st.Conditions = append([]ReplicaSetCondition(nil), old.Status.Conditions...)
 	// As Kubernetes' calculateStatus: the failure condition is added when

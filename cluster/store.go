@@ -22,6 +22,10 @@ type store struct {
 	// a controller can find what it owns without scanning its namespace.
 	// Only objects with a controller are indexed.
 	dependents map[string]*btree.BTreeG[record]
+	// replicaSetPods counts the pods of each ReplicaSet the ReplicaSet
+	// controller follows, by its UID, kept in step with every write of a
+	// pod it controls.
+	replicaSetPods map[string]*replicaSetPods
 }
 
 type record struct {
@@ -30,7 +34,7 @@ type record struct {
 }
 
 func newStore() store {
-	return store{objs: map[Kind]*btree.BTreeG[record]{}, dependents: map[string]*btree.BTreeG[record]{}}
+	return store{objs: map[Kind]*btree.BTreeG[record]{}, dependents: map[string]*btree.BTreeG[record]{}, replicaSetPods: map[string]*replicaSetPods{}}
 }
 
 // index keeps the dependents index in step with a write that replaces old
@@ -46,6 +50,9 @@ func (st *store) index(kind Kind, k string, old, cur Object) {
 		return ref.UID
 	}
 	before, after := owner(old), owner(cur)
+	if before == "" && after == "" {
+		return
+	}
 	r := record{key: string(kind) + "/" + k, obj: cur}
 	if t := st.dependents[before]; t != nil && before != after {
 		t.Delete(r)
@@ -61,23 +68,21 @@ func (st *store) index(kind Kind, k string, old, cur Object) {
 		}
 		t.ReplaceOrInsert(r)
 	}
+	if kind == KindPod {
+		st.countReplicaSetPods(before, after, old, cur)
+	}
 }
 
-// owned returns the objects of kind whose controller has the given UID,
-// in key order. Owners and dependents share a namespace, so no namespace
-// is needed.
-func (st *store) owned(kind Kind, uid string) []Object {
+// eachOwned calls fn on every object of kind whose controller has the
+// given UID, in key order, until fn returns false. The index knows UIDs
+// only: an object may name a controller of another namespace, which
+// Kubernetes' controllers never see, so callers check the namespace.
+func (st *store) eachOwned(kind Kind, uid string, fn func(Object) bool) {
 	t := st.dependents[uid]
 	if t == nil {
-		return nil
+		return
 	}
-	prefix := string(kind) + "/"
-	var out []Object
-	t.AscendRange(record{key: prefix}, record{key: string(kind) + "0"}, func(r record) bool {
-		out = append(out, r.obj)
-		return true
-	})
-	return out
+	t.AscendRange(record{key: string(kind) + "/"}, record{key: string(kind) + "0"}, func(r record) bool { return fn(r.obj) })
 }
 
 func (st *store) tree(kind Kind) *btree.BTreeG[record] {

@@ -1,0 +1,227 @@
+package cluster
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/svcsim/svcsim/selector"
+)
+
+// pinRun drives two Deployments ("web", rolling; "batch", Recreate) and a
+// bare ReplicaSet ("solo") under Realistic timing through a script drawn
+// from seed: image changes, scaling, pod deletions, relabelled and bare
+// pods to release and adopt, deletion costs, readiness and container
+// faults, node failures, template label and minReadySeconds changes. It
+// returns the run's digest and a fingerprint of every Pod, ReplicaSet and
+// Deployment version a watcher saw and of the events recorded, so that
+// what the controllers wrote is pinned as well as when.
+func pinRun(t *testing.T, seed uint64) (digest, history string) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, 42))
+	s, err := New(Config{Seed: seed, Nodes: 3, Timing: Realistic()})
+	require.NoError(t, err)
+	h := fnv.New64a()
+	s.Watch("pin", Fixed(0), func(ev WatchEvent) {
+		b, err := json.Marshal(ev.Object)
+		require.NoError(t, err)
+		fmt.Fprintf(h, "%s %s\n", ev.Type, b)
+	}, KindPod, KindReplicaSet, KindDeployment)
+	k := s.Kubectl("")
+
+	web := &Deployment{ObjectMeta: ObjectMeta{Name: "web"}, Spec: DeploymentSpec{
+		Replicas: Ptr(int32(5 + r.IntN(20))), Selector: &selector.LabelSelector{MatchLabels: selector.Set{"app": "web"}},
+		Template:        nginxTemplate(map[string]string{"app": "web"}, "nginx:1"),
+		MinReadySeconds: int32(r.IntN(3)),
+		Strategy: DeploymentStrategy{Type: RollingUpdateStrategy, RollingUpdate: &RollingUpdateDeployment{
+			MaxSurge: Ptr(FromInt(int32(r.IntN(3)))), MaxUnavailable: Ptr(FromString([]string{"0%", "25%", "50%"}[r.IntN(3)]))}},
+	}}
+	if web.Spec.Strategy.RollingUpdate.MaxSurge.IntVal == 0 && web.Spec.Strategy.RollingUpdate.MaxUnavailable.StrVal == "0%" {
+		web.Spec.Strategy.RollingUpdate.MaxSurge = Ptr(FromInt(1))
+	}
+	web.Spec.RevisionHistoryLimit = Ptr(int32(r.IntN(3)))
+	web.Spec.Template.Spec.Containers[0].ReadinessProbe = &Probe{PeriodSeconds: 1 + int32(r.IntN(3)), SuccessThreshold: 1, FailureThreshold: 1}
+	_, err = k.Apply(web)
+	require.NoError(t, err)
+	batch := &Deployment{ObjectMeta: ObjectMeta{Name: "batch"}, Spec: DeploymentSpec{
+		Replicas: Ptr(int32(1 + r.IntN(5))), Selector: &selector.LabelSelector{MatchLabels: selector.Set{"app": "batch"}},
+		Template: nginxTemplate(map[string]string{"app": "batch"}, "busybox:1"),
+		Strategy: DeploymentStrategy{Type: RecreateStrategy},
+	}}
+	_, err = k.Apply(batch)
+	require.NoError(t, err)
+	solo := wlReplicaSet(int32(r.IntN(6)), nil)
+	solo.Name = "solo"
+	solo.Spec.Selector = &selector.LabelSelector{MatchLabels: selector.Set{"app": "solo"}}
+	solo.Spec.Template.Labels = map[string]string{"app": "solo"}
+	_, err = k.Apply(solo)
+	require.NoError(t, err)
+	s.RunFor(time.Duration(r.IntN(20)) * time.Second)
+
+	// pick returns the name of a random pod whose app label is one of
+	// the workloads', or "".
+	pick := func() string {
+		var names []string
+		for _, p := range ListAs[*Pod](s, "default", everything) {
+			names = append(names, p.Name)
+		}
+		if len(names) == 0 {
+			return ""
+		}
+		return names[r.IntN(len(names))]
+	}
+	nodes := []string{"node-1", "node-2", "node-3"}
+	images := 1
+	bare := 0
+	for range 40 {
+		_, haveSolo := s.store.get(KindReplicaSet, "default", "solo")
+		switch r.IntN(16) {
+		case 0, 1:
+			images++
+			require.NoError(t, k.SetImage("web", "nginx", fmt.Sprintf("nginx:%d", images)))
+		case 2:
+			require.NoError(t, k.Scale(KindDeployment, "web", int32(r.IntN(30))))
+		case 3:
+			images++
+			require.NoError(t, k.SetImage("batch", "nginx", fmt.Sprintf("busybox:%d", images)))
+		case 4:
+			if !haveSolo {
+				continue
+			}
+			require.NoError(t, k.Scale(KindReplicaSet, "solo", int32(r.IntN(8))))
+		case 5:
+			if name := pick(); name != "" {
+				require.NoError(t, s.Delete(KindPod, "default", name, DeleteOptions{Force: r.IntN(3) == 0}))
+			}
+		case 6:
+			if name := pick(); name != "" {
+				require.NoError(t, k.Label(KindPod, name, [][]string{{"app-"}, {"app=other", "--overwrite"}, {"app=solo", "--overwrite"}}[r.IntN(3)]...))
+			}
+		case 7:
+			bare++
+			_, err := s.Create(&Pod{ObjectMeta: ObjectMeta{Name: fmt.Sprintf("bare-%d", bare), Labels: map[string]string{"app": "solo"}},
+				Spec: nginxTemplate(nil, "nginx").Spec})
+			require.NoError(t, err)
+		case 8:
+			if name := pick(); name != "" {
+				p, _ := GetAs[*Pod](s, "default", name)
+				p.Annotations = map[string]string{"controller.kubernetes.io/pod-deletion-cost": fmt.Sprint(r.IntN(5) - 2)}
+				_, err := s.Update(p)
+				require.NoError(t, err)
+			}
+		case 9:
+			if name := pick(); name != "" {
+				_ = s.CrashContainer("default", name, "")
+			}
+		case 10:
+			if name := pick(); name != "" {
+				if r.IntN(2) == 0 {
+					_ = s.FailReadiness("default", name)
+				} else {
+					_ = s.RecoverReadiness("default", name)
+				}
+			}
+		case 11:
+			n := nodes[r.IntN(len(nodes))]
+			if r.IntN(2) == 0 {
+				require.NoError(t, s.NodeDown(n))
+			} else {
+				require.NoError(t, s.NodeUp(n))
+			}
+		case 12:
+			if !haveSolo {
+				continue
+			}
+			rs, ok := GetAs[*ReplicaSet](s, "default", "solo")
+			require.True(t, ok)
+			if r.IntN(2) == 0 {
+				rs.Spec.Template.Labels["tier"] = fmt.Sprint(r.IntN(2))
+			} else {
+				rs.Spec.MinReadySeconds = int32(r.IntN(4))
+			}
+			_, err := s.Update(rs)
+			require.NoError(t, err)
+		case 13:
+			if haveSolo {
+				require.NoError(t, s.Delete(KindReplicaSet, "default", "solo", DeleteOptions{}))
+			} else {
+				solo.Spec.Replicas = Ptr(int32(r.IntN(6)))
+				_, err := s.Create(solo)
+				require.NoError(t, err)
+			}
+		default:
+			s.RunFor(time.Duration(r.IntN(20_000)) * time.Millisecond)
+		}
+		s.RunFor(time.Duration(r.IntN(3_000)) * time.Millisecond)
+		checkReplicaSetPods(t, s)
+	}
+	for _, n := range nodes {
+		require.NoError(t, s.NodeUp(n))
+	}
+	require.NoError(t, s.Settle())
+	for _, e := range s.Events("") {
+		b, err := json.Marshal(e)
+		require.NoError(t, err)
+		fmt.Fprintf(h, "event %s\n", b)
+	}
+	return s.Digest(), fmt.Sprintf("%016x", h.Sum64())
+}
+
+// pinBigRun rolls a 1,200-pod Deployment out under Realistic timing (so
+// that a ReplicaSet creates and deletes BurstReplicas at a time), scales it
+// down, and returns the run's digest.
+func pinBigRun(t *testing.T) string {
+	t.Helper()
+	s, err := New(Config{Seed: 7, Nodes: 5, Timing: Realistic(), TraceCapacity: -1})
+	require.NoError(t, err)
+	k := s.Kubectl("")
+	_, err = k.CreateDeployment("web", DeploymentOptions{Image: "nginx:1", Replicas: 1200, Port: 80})
+	require.NoError(t, err)
+	require.NoError(t, s.Settle())
+	require.NoError(t, k.SetImage("web", "nginx", "nginx:2"))
+	require.NoError(t, s.Settle())
+	require.NoError(t, k.Scale(KindDeployment, "web", 300))
+	require.NoError(t, s.Settle())
+	return s.Digest()
+}
+
+// TestWorkloadControllersTracePinned pins what the ReplicaSet and
+// Deployment controllers do, write for write and event for event, to what
+// they did before their per-sync pod walks were made incremental
+// (issue 11): a refactor of how they count must not change what they
+// decide. The table was computed by the controllers as they were before;
+// a deliberate change of behaviour (or of what the trace records) must
+// recompute it, and say so.
+func TestWorkloadControllersTracePinned(t *testing.T) {
+	for _, tt := range []struct {
+		seed            uint64
+		digest, history string
+	}{
+		{1, "87cafa80f5380f53-12015", "93c04b6a3c4305bc"},
+		{2, "2ee343fad8c766e5-7060", "97139f102c552757"},
+		{3, "f632ffe1c1658720-15501", "00b99e0f2c4aa04e"},
+		{4, "8625e1afdb2e2631-8567", "6c631be885aa054c"},
+		{5, "2cfa6c8de4854615-4331", "f422edc8e4d38a20"},
+		{6, "c802294785b790fe-8575", "5bd839982a074e30"},
+		{7, "96d9b3b6fbfa8d6b-5713", "4d6f3469ce6605bb"},
+		{8, "ddacbf0b3ddf57d9-7523", "0b7cbd38c4cab2df"},
+		{9, "8b71d64000615e73-7418", "3b26aac8041676d5"},
+		{10, "660f161144f68f2f-5351", "57a1374b2abc45f1"},
+		{11, "6b62da66efe83496-6708", "3630da50b365dcec"},
+		{12, "98495266b0df1011-5125", "495e82c7681bcd9c"},
+	} {
+		t.Run(fmt.Sprint(tt.seed), func(t *testing.T) {
+			digest, history := pinRun(t, tt.seed)
+			require.Equal(t, tt.digest, digest, "digest")
+			require.Equal(t, tt.history, history, "history")
+		})
+	}
+	t.Run("big", func(t *testing.T) {
+		require.Equal(t, "c9aaebaabb05ac28-77678", pinBigRun(t))
+	})
+}
