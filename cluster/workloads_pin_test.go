@@ -196,24 +196,26 @@ func pinBigRun(t *testing.T) string {
 // (issue 11): a refactor of how they count must not change what they
 // decide. The table was computed by the controllers as they were before;
 // a deliberate change of behaviour (or of what the trace records) must
-// recompute it, and say so.
+// recompute it, and say so. The digests were recomputed once, unchanged
+// otherwise, when the trace's hash went from a byte at a time to a word
+// at a time; the history column, which does not depend on it, stayed.
 func TestWorkloadControllersTracePinned(t *testing.T) {
 	for _, tt := range []struct {
 		seed            uint64
 		digest, history string
 	}{
-		{1, "87cafa80f5380f53-12015", "93c04b6a3c4305bc"},
-		{2, "2ee343fad8c766e5-7060", "97139f102c552757"},
-		{3, "f632ffe1c1658720-15501", "00b99e0f2c4aa04e"},
-		{4, "8625e1afdb2e2631-8567", "6c631be885aa054c"},
-		{5, "2cfa6c8de4854615-4331", "f422edc8e4d38a20"},
-		{6, "c802294785b790fe-8575", "5bd839982a074e30"},
-		{7, "96d9b3b6fbfa8d6b-5713", "4d6f3469ce6605bb"},
-		{8, "ddacbf0b3ddf57d9-7523", "0b7cbd38c4cab2df"},
-		{9, "8b71d64000615e73-7418", "3b26aac8041676d5"},
-		{10, "660f161144f68f2f-5351", "57a1374b2abc45f1"},
-		{11, "6b62da66efe83496-6708", "3630da50b365dcec"},
-		{12, "98495266b0df1011-5125", "495e82c7681bcd9c"},
+		{1, "211b588cece8a484-12015", "93c04b6a3c4305bc"},
+		{2, "c59619d28c016d4f-7060", "97139f102c552757"},
+		{3, "6c8e3b6751ce89b8-15501", "00b99e0f2c4aa04e"},
+		{4, "fe68c6453e1d7f3c-8567", "6c631be885aa054c"},
+		{5, "21c25d1e00596965-4331", "f422edc8e4d38a20"},
+		{6, "e8252bc571a0ac83-8575", "5bd839982a074e30"},
+		{7, "7a23c47a91445919-5713", "4d6f3469ce6605bb"},
+		{8, "e7bdcc11aabf7d36-7523", "0b7cbd38c4cab2df"},
+		{9, "6b677aa4c9843ef8-7418", "3b26aac8041676d5"},
+		{10, "32d1d3320c8a61e2-5351", "57a1374b2abc45f1"},
+		{11, "0adefa6596522905-6708", "3630da50b365dcec"},
+		{12, "13d648825576f69c-5125", "495e82c7681bcd9c"},
 	} {
 		t.Run(fmt.Sprint(tt.seed), func(t *testing.T) {
 			digest, history := pinRun(t, tt.seed)
@@ -222,6 +224,6 @@ func TestWorkloadControllersTracePinned(t *testing.T) {
 		})
 	}
 	t.Run("big", func(t *testing.T) {
-		require.Equal(t, "c9aaebaabb05ac28-77678", pinBigRun(t))
+		require.Equal(t, "f6d7b4036a0e709b-77678", pinBigRun(t))
 	})
 }
