@@ -77,16 +77,13 @@ type origin struct {
 	node      string // "" outside the cluster
 	ip        string
 	namespace string // a pod's namespace, for its DNS search path
-	uid       string // a pod's uid, to find it again quickly
+	pod       cluster.RuntimeRef // a pod's runtime, to check it again without a lookup
 }
 
 // still reports whether a pod client found earlier can still send, without
 // looking it up by name again.
 func (p *Proxies) still(o origin) bool {
-	if o.uid == "" {
-		return false
-	}
-	rt, ok := p.s.RuntimeByUID(o.uid)
+	rt, ok := o.pod.Runtime()
 	return ok && rt.Running && rt.NodeUp
 }
 
@@ -113,7 +110,8 @@ func (p *Proxies) find(c Client) (origin, error) {
 		if !rt.Running || !rt.NodeUp || rt.IP == "" {
 			return origin{}, fmt.Errorf("%w: pod %s/%s is not running", ErrNoClient, ns, name)
 		}
-		return origin{node: rt.Node, ip: rt.IP, namespace: ns, uid: rt.UID}, nil
+		ref, _ := p.s.RuntimeRef(rt.UID)
+		return origin{node: rt.Node, ip: rt.IP, namespace: ns, pod: ref}, nil
 	case nodeClient:
 		n := p.Node(c.name)
 		if n == nil {
