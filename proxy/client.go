@@ -76,7 +76,7 @@ var ErrNoClient = errors.New("proxy: no such client")
 type origin struct {
 	node      string // "" outside the cluster
 	ip        string
-	namespace string // a pod's namespace, for its DNS search path
+	namespace string             // a pod's namespace, for its DNS search path
 	pod       cluster.RuntimeRef // a pod's runtime, to check it again without a lookup
 }
 
