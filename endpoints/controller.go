@@ -1,8 +1,13 @@
 package endpoints
 
 import (
+	"maps"
+	"reflect"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/google/btree"
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/selector"
@@ -41,53 +46,97 @@ type Controller struct {
 	s    *cluster.Sim
 	opts Options
 
-	pods     map[string]*pod     // by namespace/name
-	services map[string]*service // by namespace/name
+	pods     map[objKey]*pod     // the latest version of each pod
+	services map[objKey]*service // every Service, managed or not
 	// svcIndex finds the Services whose selector requires a label pair;
-	// each Service is filed under one pair it requires (its anchor).
+	// each managed Service is filed under one pair it requires (its
+	// anchor), by name.
 	svcIndex map[pair]map[string]*service
-	// podIndex finds the pods carrying a label pair, so that a new or
-	// changed Service finds its pods without a scan.
-	podIndex map[pair]map[string]*pod
+	// podIndex finds the pods carrying a label pair, by name, so that a
+	// new or changed Service finds its pods without a scan.
+	podIndex map[pair]map[string]struct{}
+	// slices are the EndpointSlices the controller wrote and keeps, so
+	// that a watch event on one can be told from the controller's own.
+	slices map[objKey]*slice
+	// zones holds the topology.kubernetes.io/zone label of each node that
+	// has one. A zone that changes gets a new string, never an edit, since
+	// the endpoints written share it.
+	zones map[string]*string
 
-	dirty     map[string]bool // Services whose objects need writing
+	dirty     map[*service]struct{} // Services to sync
 	scheduled bool
-	// sliceNames are the EndpointSlices written for each Service, in order.
-	sliceNames map[string][]string
-	// zones is the topology.kubernetes.io/zone label of each node the
-	// controller has seen, "" for none.
-	zones    map[string]string
-	triggers triggers
+	free      *btree.FreeListG[*pod] // nodes for every Service's address trees
 }
+
+// objKey names a namespaced object.
+type objKey struct{ ns, name string }
 
 // pair is a namespaced label key=value, the unit of both indexes.
 type pair struct{ ns, k, v string }
 
-// pod is what the controller keeps of a pod: what decides its endpoints.
+// pod is one version of a pod: what decides its endpoints. A version is
+// not modified once built (services apart, which is kept on the latest
+// version only), so that the endpoints written from it can share its
+// strings; the pointers they share (ref, addrs, nodeName) are carried
+// over from version to version while their values stay the same.
 type pod struct {
 	ns, name, uid       string
-	labels              selector.Set
-	frozen              *selector.Frozen
+	labels              selector.Set // the watched object's own map, never modified
 	ip, node            string
 	ready, terminating  bool
-	readyAt             time.Time // the Ready condition's last transition; zero without one
 	terminal            bool
+	readyAt             time.Time // the Ready condition's last transition; zero without one
 	hostname, subdomain string
 	ports               []cluster.ContainerPort
-	services            map[string]bool
+
+	ref      *cluster.ObjectReference // the endpoints' targetRef; nil without an IP
+	addrs    []string                 // {ip}; nil without an IP
+	nodeName *string                  // node; nil without an IP
+
+	services []*service // the Services that select it, by key
 }
 
-// service is what the controller keeps of a Service.
+// service is what the controller keeps of a Service, and of what it wrote
+// for it.
 type service struct {
-	ns, name, uid string
-	created       time.Time
-	labels        selector.Set
-	sel           selector.Selector
-	set           selector.Set
-	anchor        pair
-	spec          cluster.ServiceSpec
-	managed       bool
-	members       map[string]*pod
+	key, ns, name, uid string
+	created            time.Time
+	labels             selector.Set
+	set                selector.Set
+	sel                selector.Selector
+	anchor             pair
+	spec               cluster.ServiceSpec
+	managed            bool
+	owners             []cluster.OwnerReference // of its slices
+
+	// members are the pods it selects, and those that left but are still
+	// written, by name.
+	members map[string]*member
+	pending []*member // members changed since the last sync
+	// full makes the next sync recompute every member, as after a change
+	// to the Service; stale makes it first read back what is stored,
+	// after someone else wrote it or a write failed.
+	full, stale bool
+	synced      bool // it has synced once: its creation was reported
+
+	groups   map[string]*group // by port-map key
+	fixedKey string            // the one port-map key when no target port is named, else ""
+	ep       *cluster.Endpoints
+	epRV     uint64   // the resourceVersion of ep as written or read
+	slices   []*slice // by name
+}
+
+// member is one pod as one Service sees it: the pod now, and what the
+// Service's objects show of it.
+type member struct {
+	name    string
+	cur     *pod   // the latest version, while the Service selects it; else nil
+	written *pod   // the version its Endpoints address was filed from; nil for none
+	group   *group // where written is filed
+	ready   bool   // written is in group.ready, not group.notReady
+	slice   *slice // the slice holding its endpoint; nil for none
+	readyAt time.Time
+	pending bool
 }
 
 // Start runs the controller on s from now on, as kube-controller-manager
@@ -106,22 +155,24 @@ func Start(s *cluster.Sim, opts Options) *Controller {
 	}
 	c := &Controller{
 		s: s, opts: opts,
-		pods: map[string]*pod{}, services: map[string]*service{},
-		svcIndex: map[pair]map[string]*service{}, podIndex: map[pair]map[string]*pod{},
-		dirty: map[string]bool{}, sliceNames: map[string][]string{},
-		zones: map[string]string{}, triggers: triggers{},
+		pods: map[objKey]*pod{}, services: map[objKey]*service{},
+		svcIndex: map[pair]map[string]*service{}, podIndex: map[pair]map[string]struct{}{},
+		slices: map[objKey]*slice{}, zones: map[string]*string{},
+		dirty: map[*service]struct{}{}, free: btree.NewFreeListG[*pod](btree.DefaultFreeListSize),
 	}
 	s.Watch(Name, opts.Lag, c.onPod, cluster.KindPod)
 	s.Watch(Name, opts.Lag, c.onNode, cluster.KindNode)
 	s.Watch(Name, opts.Lag, c.onService, cluster.KindService)
 	s.Watch(Name, opts.Lag, c.onEndpoints, cluster.KindEndpoints)
+	s.Watch(Name, opts.Lag, c.onSlice, cluster.KindEndpointSlice)
 	return c
 }
 
 func key(ns, name string) string { return ns + "/" + name }
 
-func (c *Controller) markDirty(k string) {
-	c.dirty[k] = true
+// markDirty queues a Service for the next sync.
+func (c *Controller) markDirty(svc *service) {
+	c.dirty[svc] = struct{}{}
 	if c.scheduled {
 		return
 	}
@@ -129,30 +180,65 @@ func (c *Controller) markDirty(k string) {
 	c.s.After(c.s.Config().Timing.ControllerBatch, Name, c.sync)
 }
 
-// newPod extracts what matters from a pod object.
-func newPod(p *cluster.Pod) *pod {
+// touch records that a member changed since the last sync; schedule
+// queues the Service too, which changes that only the trigger-time
+// tracker or a slice's zone would see do not, as in Kubernetes.
+func (c *Controller) touch(svc *service, m *member, schedule bool) {
+	if !m.pending {
+		m.pending = true
+		svc.pending = append(svc.pending, m)
+	}
+	if schedule {
+		c.markDirty(svc)
+	}
+}
+
+// newPod extracts what matters from a pod object, sharing with old, the
+// version before it, what has not changed.
+func newPod(p *cluster.Pod, old *pod) *pod {
 	x := &pod{
-		ns: p.Namespace, name: p.Name, uid: p.UID,
-		labels: p.Labels.Clone(), frozen: selector.Freeze(p.Labels),
+		ns: p.Namespace, name: p.Name, uid: p.UID, labels: p.Labels,
 		ip: p.Status.PodIP, node: p.Spec.NodeName,
 		ready: p.IsReady(), terminating: p.DeletionTimestamp != nil,
 		terminal:  p.Status.Phase == cluster.PodSucceeded || p.Status.Phase == cluster.PodFailed,
 		hostname:  p.Spec.Hostname,
 		subdomain: p.Spec.Subdomain,
-		services:  map[string]bool{},
 	}
-	for _, ct := range p.Spec.Containers {
-		x.ports = append(x.ports, ct.Ports...)
+	if len(p.Spec.Containers) == 1 {
+		x.ports = p.Spec.Containers[0].Ports
+	} else {
+		for _, ct := range p.Spec.Containers {
+			x.ports = append(x.ports, ct.Ports...)
+		}
 	}
 	if c, ok := p.Condition(cluster.PodReady); ok {
 		x.readyAt = apiTime(c.LastTransitionTime)
+	}
+	if x.ip == "" {
+		return x
+	}
+	if old != nil && old.ref != nil && old.uid == x.uid {
+		x.ref = old.ref
+	} else {
+		x.ref = &cluster.ObjectReference{Kind: cluster.KindPod, Namespace: x.ns, Name: x.name, UID: x.uid}
+	}
+	if old != nil && old.addrs != nil && old.ip == x.ip {
+		x.addrs = old.addrs
+	} else {
+		x.addrs = []string{x.ip}
+	}
+	if old != nil && old.nodeName != nil && old.node == x.node {
+		x.nodeName = old.nodeName
+	} else {
+		node := x.node
+		x.nodeName = &node
 	}
 	return x
 }
 
 // sameEndpoint reports whether two versions of a pod give the same
 // endpoints, so that, say, a status change that is neither readiness nor
-// address costs no write.
+// address costs no sync.
 func sameEndpoint(a, b *pod) bool {
 	return a.uid == b.uid && a.ip == b.ip && a.node == b.node && a.ready == b.ready &&
 		a.terminating == b.terminating && a.terminal == b.terminal &&
@@ -165,13 +251,13 @@ func (c *Controller) indexPod(p *pod, add bool) {
 		set := c.podIndex[pr]
 		if add {
 			if set == nil {
-				set = map[string]*pod{}
+				set = map[string]struct{}{}
 				c.podIndex[pr] = set
 			}
-			set[key(p.ns, p.name)] = p
+			set[p.name] = struct{}{}
 			continue
 		}
-		delete(set, key(p.ns, p.name))
+		delete(set, p.name)
 		if len(set) == 0 {
 			delete(c.podIndex, pr)
 		}
@@ -179,56 +265,88 @@ func (c *Controller) indexPod(p *pod, add bool) {
 }
 
 func (c *Controller) onPod(ev cluster.WatchEvent) {
-	p := ev.Object.(*cluster.Pod)
-	k := key(p.Namespace, p.Name)
-	old := c.pods[k]
-	if old != nil {
-		c.indexPod(old, false)
-	}
+	o := ev.Object.(*cluster.Pod)
+	id := objKey{o.Namespace, o.Name}
+	old := c.pods[id]
 	if ev.Type == cluster.Deleted {
-		delete(c.pods, k)
-		if old != nil {
-			for sk := range old.services {
-				if svc := c.services[sk]; svc != nil {
-					delete(svc.members, k)
-					c.markDirty(sk)
-				}
-			}
+		if old == nil {
+			return
+		}
+		delete(c.pods, id)
+		c.indexPod(old, false)
+		for _, svc := range old.services {
+			m := svc.members[old.name]
+			m.cur = nil
+			c.touch(svc, m, true)
 		}
 		return
 	}
-	cur := newPod(p)
-	c.pods[k] = cur
-	c.indexPod(cur, true)
-	// Candidates: the Services it belonged to, and those filed under one of
-	// its label pairs.
-	cands := map[string]*service{}
-	if old != nil {
-		for sk := range old.services {
-			if svc := c.services[sk]; svc != nil {
-				cands[sk] = svc
-			}
+	cur := newPod(o, old)
+	c.pods[id] = cur
+	if old != nil && maps.Equal(old.labels, cur.labels) {
+		// The common case, a status change: the same Services select it.
+		cur.services = old.services
+		for _, svc := range cur.services {
+			m := svc.members[cur.name]
+			m.cur = cur
+			c.noteChange(svc, m, old, cur, true)
 		}
+		return
+	}
+	if old != nil {
+		c.indexPod(old, false)
+	}
+	c.indexPod(cur, true)
+	c.matchPod(cur, old)
+}
+
+// noteChange touches a member whose pod changed from old to cur: with a
+// sync when its endpoints may differ (or it is new to the Service), and
+// without one when only its Ready transition time did.
+func (c *Controller) noteChange(svc *service, m *member, old, cur *pod, was bool) {
+	switch {
+	case !was || old == nil || !sameEndpoint(old, cur):
+		c.touch(svc, m, true)
+	case !old.readyAt.Equal(cur.readyAt):
+		c.touch(svc, m, false)
+	}
+}
+
+// matchPod finds the Services a new or relabelled pod belongs to: those it
+// belonged to and those filed under one of its label pairs.
+func (c *Controller) matchPod(cur, old *pod) {
+	var cands []*service
+	if old != nil {
+		cands = append(cands, old.services...)
 	}
 	for lk, lv := range cur.labels {
-		for sk, svc := range c.svcIndex[pair{cur.ns, lk, lv}] {
-			cands[sk] = svc
+		for _, svc := range c.svcIndex[pair{cur.ns, lk, lv}] {
+			if !slices.Contains(cands, svc) {
+				cands = append(cands, svc)
+			}
 		}
 	}
-	for sk, svc := range cands {
-		was := old != nil && old.services[sk]
-		if svc.managed && svc.sel.Matches(cur.frozen) {
-			svc.members[k] = cur
-			cur.services[sk] = true
-			if !was || !sameEndpoint(old, cur) {
-				c.markDirty(sk)
+	slices.SortFunc(cands, byKey)
+	cur.services = nil
+	for _, svc := range cands {
+		m := svc.members[cur.name]
+		was := m != nil && m.cur != nil
+		if svc.managed && svc.sel.Matches(cur.labels) {
+			if m == nil {
+				m = &member{name: cur.name}
+				svc.members[cur.name] = m
 			}
+			m.cur = cur
+			cur.services = append(cur.services, svc)
+			c.noteChange(svc, m, old, cur, was)
 		} else if was {
-			delete(svc.members, k)
-			c.markDirty(sk)
+			m.cur = nil
+			c.touch(svc, m, true)
 		}
 	}
 }
+
+func byKey(a, b *service) int { return strings.Compare(a.key, b.key) }
 
 // managed reports whether the controllers maintain a Service's endpoints:
 // it has a selector and is not an ExternalName.
@@ -236,48 +354,83 @@ func managed(spec *cluster.ServiceSpec) bool {
 	return len(spec.Selector) > 0 && spec.Type != cluster.ServiceTypeExternalName
 }
 
-func (c *Controller) unindexService(svc *service) {
-	if set := c.svcIndex[svc.anchor]; set != nil {
-		delete(set, key(svc.ns, svc.name))
-		if len(set) == 0 {
-			delete(c.svcIndex, svc.anchor)
+func (c *Controller) onService(ev cluster.WatchEvent) {
+	o := ev.Object.(*cluster.Service)
+	id := objKey{o.Namespace, o.Name}
+	svc := c.services[id]
+	if ev.Type == cluster.Deleted {
+		if svc != nil {
+			c.dropService(svc)
+			delete(c.services, id)
 		}
+		return
 	}
-	for pk, p := range svc.members {
-		delete(p.services, key(svc.ns, svc.name))
-		delete(svc.members, pk)
+	if svc == nil {
+		// Read back whatever is stored under its name on the first sync.
+		svc = &service{key: key(o.Namespace, o.Name), ns: o.Namespace, name: o.Name,
+			members: map[string]*member{}, groups: map[string]*group{}, full: true, stale: true}
+		c.services[id] = svc
+	}
+	c.setService(svc, o)
+	if svc.managed {
+		c.markDirty(svc)
 	}
 }
 
-func (c *Controller) onService(ev cluster.WatchEvent) {
-	o := ev.Object.(*cluster.Service)
-	k := key(o.Namespace, o.Name)
-	if old := c.services[k]; old != nil {
-		c.unindexService(old)
-		delete(c.services, k)
+// setService brings svc up to date with the Service object o: a change to
+// what it writes makes the next sync a full one, and a new selector
+// changes its members.
+func (c *Controller) setService(svc *service, o *cluster.Service) {
+	if svc.uid != o.UID {
+		svc.uid = o.UID
+		svc.owners = []cluster.OwnerReference{{APIVersion: "v1", Kind: cluster.KindService, Name: svc.name, UID: svc.uid,
+			Controller: cluster.Ptr(true), BlockOwnerDeletion: cluster.Ptr(true)}}
 	}
-	if ev.Type == cluster.Deleted {
-		c.deleteObjects(o.Namespace, o.Name)
-		delete(c.dirty, k)
-		delete(c.triggers, k)
+	svc.created = apiTime(o.CreationTimestamp)
+	if !maps.Equal(svc.labels, o.Labels) || !reflect.DeepEqual(svc.spec, o.Spec) {
+		svc.full = true
+	}
+	svc.labels, svc.spec = o.Labels, o.Spec
+	now := managed(&o.Spec)
+	if now == svc.managed && (!now || maps.Equal(svc.set, o.Spec.Selector)) {
 		return
 	}
-	svc := &service{ns: o.Namespace, name: o.Name, uid: o.UID, created: apiTime(o.CreationTimestamp), labels: o.Labels.Clone(),
-		spec: o.DeepCopy().Spec, managed: managed(&o.Spec), members: map[string]*pod{}}
-	c.services[k] = svc
-	if !svc.managed {
+	svc.full = true
+	c.unindexService(svc)
+	svc.managed = now
+	if !now {
+		// Kubernetes leaves the objects of a Service without a selector to
+		// whoever manages them; what the controller knew of them will be
+		// read back should the selector return.
+		svc.stale = true
 		return
 	}
-	svc.set = o.Spec.Selector.Clone()
+	svc.set = o.Spec.Selector
 	svc.sel = selector.FromValidatedSet(svc.set)
+	c.indexService(svc)
+	for name := range c.podIndex[svc.anchor] {
+		p := c.pods[objKey{svc.ns, name}]
+		if m := svc.members[name]; (m == nil || m.cur == nil) && svc.sel.Matches(p.labels) {
+			if m == nil {
+				m = &member{name: name}
+				svc.members[name] = m
+			}
+			m.cur = p
+			p.services = withService(p.services, svc)
+			c.touch(svc, m, false)
+		}
+	}
+}
+
+// indexService files a managed Service under the pair of its selector
+// with the fewest pods, so that pod events for common labels (app=web on a
+// thousand pods) do not all have to test it.
+func (c *Controller) indexService(svc *service) {
 	keys := make([]string, 0, len(svc.set))
 	for lk := range svc.set {
 		keys = append(keys, lk)
 	}
 	slices.Sort(keys)
-	// File the Service under the pair with the fewest pods, so that pod
-	// events for common labels (app=web on a thousand pods) do not all
-	// have to test it.
 	best := -1
 	for _, lk := range keys {
 		pr := pair{svc.ns, lk, svc.set[lk]}
@@ -290,86 +443,203 @@ func (c *Controller) onService(ev cluster.WatchEvent) {
 		set = map[string]*service{}
 		c.svcIndex[svc.anchor] = set
 	}
-	set[k] = svc
-	for pk, p := range c.podIndex[svc.anchor] {
-		if svc.sel.Matches(p.frozen) {
-			svc.members[pk] = p
-			p.services[k] = true
+	set[svc.name] = svc
+}
+
+// unindexService removes a Service from the index and lets go of the pods
+// it selected; they stay its members, without a current version, until a
+// sync writes them out.
+func (c *Controller) unindexService(svc *service) {
+	if !svc.managed {
+		return
+	}
+	if set := c.svcIndex[svc.anchor]; set != nil {
+		delete(set, svc.name)
+		if len(set) == 0 {
+			delete(c.svcIndex, svc.anchor)
 		}
 	}
-	c.markDirty(k)
+	for _, m := range svc.members {
+		if m.cur != nil {
+			m.cur.services = withoutService(m.cur.services, svc)
+			m.cur = nil
+			c.touch(svc, m, false)
+		}
+	}
+}
+
+// withService returns list with svc added in key order, as a new slice:
+// the list may be shared with an earlier version of the pod.
+func withService(list []*service, svc *service) []*service {
+	i, found := slices.BinarySearchFunc(list, svc, byKey)
+	if found {
+		return list
+	}
+	return slices.Insert(slices.Clip(list), i, svc)
+}
+
+// withoutService returns list without svc, as a new slice.
+func withoutService(list []*service, svc *service) []*service {
+	i := slices.Index(list, svc)
+	if i < 0 {
+		return list
+	}
+	return slices.Delete(slices.Clone(list), i, i+1)
+}
+
+// dropService forgets a deleted Service and deletes its Endpoints and
+// EndpointSlices.
+func (c *Controller) dropService(svc *service) {
+	c.unindexService(svc)
+	delete(c.dirty, svc)
+	_ = c.s.Delete(cluster.KindEndpoints, svc.ns, svc.name, cluster.DeleteOptions{})
+	for _, sl := range svc.slices {
+		if sl.obj.Name != "" {
+			delete(c.slices, objKey{svc.ns, sl.obj.Name})
+			_ = c.s.Delete(cluster.KindEndpointSlice, svc.ns, sl.obj.Name, cluster.DeleteOptions{})
+		}
+	}
 }
 
 // onNode records a node's zone. It schedules no sync: as in Kubernetes,
 // where a node's labels matter to the EndpointSlice controller only for
 // topology hints, a new zone reaches the slices the next time something
-// else makes the Service sync.
+// else makes the Service sync. The pods on the node are marked changed for
+// that sync.
 func (c *Controller) onNode(ev cluster.WatchEvent) {
 	n := ev.Object.(*cluster.Node)
-	if ev.Type == cluster.Deleted {
-		delete(c.zones, n.Name)
+	zone := ""
+	if ev.Type != cluster.Deleted {
+		zone = n.Labels[cluster.LabelTopologyZone]
+	}
+	old := c.zones[n.Name]
+	if old == nil && zone == "" || old != nil && *old == zone {
 		return
 	}
-	c.zones[n.Name] = n.Labels[cluster.LabelTopologyZone]
+	if zone == "" {
+		delete(c.zones, n.Name)
+	} else {
+		c.zones[n.Name] = &zone
+	}
+	for _, p := range c.pods {
+		if p.node != n.Name {
+			continue
+		}
+		for _, svc := range p.services {
+			c.touch(svc, svc.members[p.name], false)
+		}
+	}
 }
 
-// onEndpoints rewrites a managed Service's Endpoints when someone deletes
-// them, as Kubernetes' controller does.
+// onEndpoints notices a write by someone else to a Service's Endpoints:
+// the next sync reads it back, and a deletion makes one at once, as
+// Kubernetes' controller rewrites Endpoints someone deleted. The
+// controller's own writes (and writes it has since overwritten) carry a
+// resourceVersion no later than its last.
 func (c *Controller) onEndpoints(ev cluster.WatchEvent) {
-	if ev.Type != cluster.Deleted {
+	m := ev.Object.Meta()
+	svc := c.services[objKey{m.Namespace, m.Name}]
+	if svc == nil || m.ResourceVersion <= svc.epRV {
 		return
 	}
-	m := ev.Object.Meta()
-	if svc := c.services[key(m.Namespace, m.Name)]; svc != nil && svc.managed {
-		c.markDirty(key(m.Namespace, m.Name))
+	svc.stale = true
+	if ev.Type == cluster.Deleted && svc.managed {
+		c.markDirty(svc)
 	}
+}
+
+// onSlice notices a write by someone else to one of the controller's
+// EndpointSlices: as Kubernetes' EndpointSlice controller does, it syncs
+// the Service a second later (or after its batch period, if longer), which
+// reads the slices back and repairs them.
+func (c *Controller) onSlice(ev cluster.WatchEvent) {
+	m := ev.Object.Meta()
+	sl := c.slices[objKey{m.Namespace, m.Name}]
+	if sl == nil || m.ResourceVersion <= sl.rv {
+		return
+	}
+	svc := sl.svc
+	svc.stale = true
+	c.s.After(max(time.Second, c.s.Config().Timing.ControllerBatch), Name, func() {
+		if c.services[objKey{svc.ns, svc.name}] == svc && svc.managed {
+			c.markDirty(svc)
+		}
+	})
 }
 
 // sync writes the objects of every Service marked dirty, in key order.
 func (c *Controller) sync() {
 	c.scheduled = false
-	keys := make([]string, 0, len(c.dirty))
-	for k := range c.dirty {
-		keys = append(keys, k)
+	svcs := make([]*service, 0, len(c.dirty))
+	for svc := range c.dirty {
+		svcs = append(svcs, svc)
 	}
-	slices.Sort(keys)
+	slices.SortFunc(svcs, byKey)
 	clear(c.dirty)
-	for _, k := range keys {
-		svc := c.services[k]
-		if svc == nil || !svc.managed {
+	for _, svc := range svcs {
+		if svc.managed {
+			c.syncService(svc)
+		}
+	}
+}
+
+// syncService writes a Service's Endpoints and EndpointSlices for what
+// changed since its last sync: the members touched since, or all of them
+// after a change to the Service itself.
+func (c *Controller) syncService(svc *service) {
+	if svc.stale {
+		c.readBack(svc)
+		svc.stale, svc.full = false, true
+	}
+	if svc.full {
+		svc.resetAddresses()
+		for _, m := range svc.members {
+			c.touch(svc, m, false)
+		}
+	}
+	changed := svc.pending
+	svc.pending = nil
+	slices.SortFunc(changed, func(a, b *member) int { return strings.Compare(a.name, b.name) })
+	for _, m := range changed {
+		m.pending = false
+	}
+	// Computed before knowing whether anything will be written, so that a
+	// sync with nothing to write still consumes the changes.
+	trigger := svc.triggerTime(changed)
+	moved := svc.fileAddresses(changed, c.free)
+	c.writeEndpoints(svc, trigger, moved)
+	c.writeSlices(svc, changed, trigger)
+	for _, m := range changed {
+		if m.cur == nil && m.slice == nil {
+			delete(svc.members, m.name)
+		}
+	}
+	svc.full = false
+}
+
+// readBack replaces what the controller knows of a Service's objects with
+// what is stored: after someone else wrote them, or a write failed.
+func (c *Controller) readBack(svc *service) {
+	svc.ep, svc.epRV = nil, 0
+	if ep, ok := cluster.GetAs[*cluster.Endpoints](c.s, svc.ns, svc.name); ok {
+		svc.ep, svc.epRV = ep, ep.ResourceVersion
+	}
+	kept := svc.slices[:0]
+	for _, sl := range svc.slices {
+		if sl.obj.Name == "" {
+			continue // a create that failed
+		}
+		id := objKey{svc.ns, sl.obj.Name}
+		obj, ok := cluster.GetAs[*cluster.EndpointSlice](c.s, svc.ns, sl.obj.Name)
+		if !ok {
+			delete(c.slices, id)
 			continue
 		}
-		// Computed before knowing whether anything will be written, so
-		// that a sync with nothing to write still consumes the changes.
-		trigger := c.triggers.next(k, svc.created, svc.members)
-		c.writeEndpoints(svc, trigger)
-		c.writeSlices(svc, trigger)
+		sl.obj, sl.rv, sl.group = obj, obj.ResourceVersion, slicePortsKey(obj.Ports)
+		kept = append(kept, sl)
 	}
-}
-
-// deleteObjects removes a deleted Service's Endpoints and EndpointSlices.
-func (c *Controller) deleteObjects(ns, name string) {
-	if _, ok := c.s.Get(cluster.KindEndpoints, ns, name); ok {
-		_ = c.s.Delete(cluster.KindEndpoints, ns, name, cluster.DeleteOptions{})
-	}
-	for _, sl := range c.ownSlices(ns, name) {
-		_ = c.s.Delete(cluster.KindEndpointSlice, ns, sl.Name, cluster.DeleteOptions{})
-	}
-	delete(c.sliceNames, key(ns, name))
-}
-
-// members returns a Service's pods in key order.
-func (svc *service) sortedMembers() []*pod {
-	keys := make([]string, 0, len(svc.members))
-	for k := range svc.members {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	out := make([]*pod, len(keys))
-	for i, k := range keys {
-		out[i] = svc.members[k]
-	}
-	return out
+	clear(svc.slices[len(kept):])
+	svc.slices = kept
 }
 
 // headless reports whether the Service has no cluster IP.
