@@ -11,6 +11,7 @@ import (
 	"github.com/google/btree"
 
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/selector"
 )
 
 // group is the pods of a Service that resolve its ports alike: one port
@@ -376,4 +377,18 @@ func equalPtr[T comparable](a, b *T) bool {
 func (c *Controller) failed(svc *service, reason string, err error) {
 	c.s.Record(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: svc.name, Namespace: svc.ns}},
 		cluster.EventWarning, reason, "Failed to write the endpoints of "+svc.ns+"/"+svc.name+": "+err.Error())
+}
+
+// endpointsLabels are the labels of a Service's Endpoints, as the
+// Endpoints controller sets them: the Service's own, its managed-by label,
+// and the headless label exactly when the Service has no cluster IP, even
+// against a headless label set on the Service.
+func (svc *service) endpointsLabels() selector.Set {
+	l := selector.Set{}
+	for k, v := range svc.labels {
+		l[k] = v
+	}
+	l[EndpointsManagedByLabel] = Name
+	setHeadless(l, svc.headless())
+	return l
 }

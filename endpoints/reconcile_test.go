@@ -121,7 +121,7 @@ func reference(svc *service, existing []*cluster.EndpointSlice, desired map[stri
 		}
 	}
 	if !slices.ContainsFunc(all, func(r *refSlice) bool { return r.state != drop }) && len(creates) == 0 {
-		ph := svc.newSlice("", []cluster.EndpointSlicePort{})
+		ph := svc.newSlice("", []cluster.EndpointSlicePort{}, 0)
 		if len(all) == 1 && samePlaceholder(all[0].orig, ph.obj) {
 			all[0].state = keep
 		} else {

@@ -321,7 +321,7 @@ func (c *Controller) place(svc *service, adds []placement, creates []*slice) []*
 			}
 		}
 		if sl == nil {
-			sl = svc.newSlice(g.key, g.slicePorts)
+			sl = svc.newSlice(g.key, g.slicePorts, min(len(adds), max))
 			creates = append(creates, sl)
 		} else {
 			sl.state = rewrite
@@ -343,15 +343,15 @@ func fill(sl *slice, adds []placement, max int) []placement {
 }
 
 // newSlice makes an empty slice of the Service with the given ports, to
-// be created.
-func (svc *service) newSlice(group string, ports []cluster.EndpointSlicePort) *slice {
+// be created, with room for n endpoints.
+func (svc *service) newSlice(group string, ports []cluster.EndpointSlicePort, n int) *slice {
 	prefix := svc.name + "-"
 	if len(prefix) > 58 {
 		prefix = svc.name
 	}
 	return &slice{svc: svc, group: group, state: create, obj: &cluster.EndpointSlice{
 		ObjectMeta:  cluster.ObjectMeta{Namespace: svc.ns, GenerateName: prefix, Labels: svc.sliceLabels(), OwnerReferences: svc.owners},
-		AddressType: "IPv4", Endpoints: []cluster.Endpoint{}, Ports: ports}}
+		AddressType: "IPv4", Endpoints: make([]cluster.Endpoint, 0, n), Ports: ports}}
 }
 
 // placeholder adds the empty placeholder slice when the sync would leave
@@ -361,7 +361,7 @@ func (c *Controller) placeholder(svc *service, creates []*slice) []*slice {
 	if len(creates) > 0 || slices.ContainsFunc(svc.slices, func(sl *slice) bool { return sl.state != drop }) {
 		return creates
 	}
-	ph := svc.newSlice("", []cluster.EndpointSlicePort{})
+	ph := svc.newSlice("", []cluster.EndpointSlicePort{}, 0)
 	// A slice emptied by this sync is no placeholder yet: what is stored
 	// still lists its endpoints.
 	if len(svc.slices) == 1 && !svc.slices[0].changed && samePlaceholder(svc.slices[0].obj, ph.obj) {
@@ -466,14 +466,71 @@ func (c *Controller) sliceFailed(svc *service, err error) {
 // its place again when the next sync reads the slices back.
 func (svc *service) settleSlices() {
 	kept := svc.slices[:0]
+	created := false
 	for _, sl := range svc.slices {
 		if sl.obj.Name == "" {
 			continue
 		}
+		created = created || sl.state == create
 		sl.state, sl.changed, sl.relabel = keep, false, false
 		kept = append(kept, sl)
 	}
 	clear(svc.slices[len(kept):])
 	svc.slices = kept
-	slices.SortFunc(svc.slices, func(a, b *slice) int { return strings.Compare(a.obj.Name, b.obj.Name) })
+	if created {
+		slices.SortFunc(svc.slices, func(a, b *slice) int { return strings.Compare(a.obj.Name, b.obj.Name) })
+	}
+}
+
+// sliceLabels are the labels of a Service's EndpointSlices, as the
+// EndpointSlice reconciler sets them: the Service's own but for the
+// reserved keys, which it sets itself.
+func (svc *service) sliceLabels() selector.Set {
+	l := selector.Set{}
+	for k, v := range svc.labels {
+		if !reservedSliceLabel(k) {
+			l[k] = v
+		}
+	}
+	setHeadless(l, svc.headless())
+	l[ServiceNameLabel] = svc.name
+	l[SliceManagedByLabel] = SliceManagedBy
+	return l
+}
+
+// reservedSliceLabel reports whether the EndpointSlice controller owns a
+// label key on its slices, so that a Service's label of that key is not
+// copied.
+func reservedSliceLabel(k string) bool {
+	return k == ServiceNameLabel || k == SliceManagedByLabel || k == HeadlessLabel
+}
+
+func setHeadless(l selector.Set, headless bool) {
+	if headless {
+		l[HeadlessLabel] = ""
+	} else {
+		delete(l, HeadlessLabel)
+	}
+}
+
+// sliceLabelsChanged reports whether a slice's labels need rewriting: the
+// reconciler compares only the keys it does not own, so a slice whose
+// reserved labels alone differ is left as it is.
+func sliceLabelsChanged(slice, svc selector.Set) bool {
+	n := 0
+	for k, v := range slice {
+		if reservedSliceLabel(k) {
+			continue
+		}
+		if sv, ok := svc[k]; !ok || sv != v {
+			return true
+		}
+		n++
+	}
+	for k := range svc {
+		if !reservedSliceLabel(k) {
+			n--
+		}
+	}
+	return n != 0
 }
