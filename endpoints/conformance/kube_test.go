@@ -149,7 +149,18 @@ func (k *kube) react(action k8stesting.Action) (bool, runtime.Object, error) {
 func (k *kube) deliver() {
 	for _, ev := range k.pending {
 		if !ev.isDeleted {
-			must(k.slices.Update(ev.obj))
+			// What the informer decodes is what the apiserver stored and
+			// sent: an empty list travels as no list at all, so the
+			// placeholder's empty ports arrive as nil, like a portless
+			// slice's. The fake clientset keeps objects as written.
+			o := ev.obj.DeepCopy()
+			if len(o.Ports) == 0 {
+				o.Ports = nil
+			}
+			if len(o.Endpoints) == 0 {
+				o.Endpoints = nil
+			}
+			must(k.slices.Update(o))
 			continue
 		}
 		old, ok, _ := k.slices.GetByKey(ev.ns + "/" + ev.name)
@@ -175,9 +186,18 @@ func (k *kube) syncAll(podsOf func(svc *corev1.Service) []*corev1.Pod) error {
 		if svc.Spec.Selector == nil {
 			continue // not the controller's to manage
 		}
+		// The test creates its Services before any pod has an address,
+		// so each Service's first sync found no endpoints and wrote the
+		// placeholder; the pods came after. The placeholder of a portless
+		// Service whose first endpoints fill a new slice stays, in
+		// Kubernetes as in svcsim, so the history matters.
+		if err := k.reconciler.Reconcile(k.logger, svc, nil, nil, svc.CreationTimestamp.Time); err != nil {
+			return err
+		}
+		k.deliver()
 		pods := podsOf(svc)
 		t := k.triggers.ComputeEndpointLastChangeTriggerTime(svc.Namespace, svc, pods)
-		if err := k.reconciler.Reconcile(k.logger, svc, pods, nil, t); err != nil {
+		if err := k.reconciler.Reconcile(k.logger, svc, pods, k.slicesOf(svc.Namespace, svc.Name), t); err != nil {
 			return err
 		}
 		k.deliver()
