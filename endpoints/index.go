@@ -18,12 +18,16 @@ type SliceIndex struct {
 // Apply records a watch event on an EndpointSlice and returns the keys
 // ("namespace/name") of the Services whose slices it changed: old when a
 // relabelled or deleted slice left one, cur when it joined or changed one.
-// Either is "" if no Service was touched that way.
+// Either is "" if no Service was touched that way. An event that is not
+// about an EndpointSlice (a zero event, another kind) touches nothing.
 func (x *SliceIndex) Apply(ev cluster.WatchEvent) (old, cur string) {
-	sl := ev.Object.(*cluster.EndpointSlice)
+	sl, ok := ev.Object.(*cluster.EndpointSlice)
+	if !ok || sl == nil {
+		return "", ""
+	}
 	k := sliceService(sl)
-	if ev.Old != nil {
-		if ok := sliceService(ev.Old.(*cluster.EndpointSlice)); ok != "" && ok != k && x.drop(ok, sl.Name) {
+	if prev, ok := ev.Old.(*cluster.EndpointSlice); ok && prev != nil {
+		if ok := sliceService(prev); ok != "" && ok != k && x.drop(ok, sl.Name) {
 			old = ok
 		}
 	}

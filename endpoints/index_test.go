@@ -47,3 +47,20 @@ func TestSliceIndex(t *testing.T) {
 		assert.Equal(t, st.b, names(x.Of("ns/b")), st.name)
 	}
 }
+
+// An event that carries no EndpointSlice changes nothing and does not
+// panic: the zero event, another kind, a typed nil.
+func TestSliceIndexIgnoresOtherEvents(t *testing.T) {
+	var x endpoints.SliceIndex
+	for _, ev := range []cluster.WatchEvent{
+		{},
+		{Type: cluster.Added, Object: &cluster.Pod{}},
+		{Type: cluster.Added, Object: (*cluster.EndpointSlice)(nil)},
+		{Type: cluster.Modified, Object: &cluster.EndpointSlice{}, Old: &cluster.Pod{}},
+	} {
+		old, cur := x.Apply(ev)
+		assert.Empty(t, old)
+		assert.Empty(t, cur)
+	}
+	assert.Empty(t, x.Of("default/web"))
+}
