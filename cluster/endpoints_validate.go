@@ -46,10 +46,14 @@ func validateEndpoints(errs *fieldErrors, e *Endpoints) {
 			errs.required(f, "must specify `addresses` or `notReadyAddresses`")
 		}
 		for j, a := range ss.Addresses {
-			validateEndpointAddress(errs, fmt.Sprintf("%s.addresses[%d]", f, j), a)
+			if !endpointAddressValid(a) {
+				validateEndpointAddress(errs, fmt.Sprintf("%s.addresses[%d]", f, j), a)
+			}
 		}
 		for j, a := range ss.NotReadyAddresses {
-			validateEndpointAddress(errs, fmt.Sprintf("%s.notReadyAddresses[%d]", f, j), a)
+			if !endpointAddressValid(a) {
+				validateEndpointAddress(errs, fmt.Sprintf("%s.notReadyAddresses[%d]", f, j), a)
+			}
 		}
 		for j, p := range ss.Ports {
 			pf := fmt.Sprintf("%s.ports[%d]", f, j)
@@ -75,7 +79,7 @@ func validateEndpointAddress(errs *fieldErrors, f string, a EndpointAddress) {
 		validateDNSLabel(errs, f+".hostname", a.Hostname)
 	}
 	if a.NodeName != nil {
-		validateDNSSubdomain(errs, f+".nodeName", *a.NodeName)
+		validateSubdomain(errs, f+".nodeName", *a.NodeName)
 	}
 	if legacy == nil {
 		for _, msg := range specialIPProblems(a.IP) {
@@ -84,10 +88,51 @@ func validateEndpointAddress(errs *fieldErrors, f string, a EndpointAddress) {
 	}
 }
 
+// An Endpoints object or slice lists up to a thousand addresses, nearly
+// always valid ones, and is validated whole on every write. The checks
+// below therefore first run each address (or endpoint) against an empty
+// field path, which costs no allocation when nothing is wrong, and build
+// the real paths for their messages only when something is.
+
+// endpointAddressValid reports whether validateEndpointAddress finds
+// nothing wrong with a.
+func endpointAddressValid(a EndpointAddress) bool {
+	var probe fieldErrors
+	validateEndpointAddress(&probe, "", a)
+	return len(probe) == 0
+}
+
+// validateSubdomain is validateDNSSubdomain, without its allocation for a
+// valid name.
+func validateSubdomain(errs *fieldErrors, field, v string) {
+	if len(v) <= 253 && labelsValid(v) {
+		return
+	}
+	validateDNSSubdomain(errs, field, v)
+}
+
+// labelsValid is isDNSSubdomain without splitting s: every part between
+// dots is a DNS label.
+func labelsValid(s string) bool {
+	for {
+		i := strings.IndexByte(s, '.')
+		if i < 0 {
+			return isDNSLabel(s)
+		}
+		if !isDNSLabel(s[:i]) {
+			return false
+		}
+		s = s[i+1:]
+	}
+}
+
 // legacyIPProblems checks an IP of a field that predates strict
 // validation: it must parse, without leading zeros or an IPv4-mapped
 // form, but need not be canonical.
 func legacyIPProblems(v string) []string {
+	if a, err := netip.ParseAddr(v); err == nil && a.Zone() == "" && !a.Is4In6() {
+		return nil // at worst not canonical, which is allowed here
+	}
 	p := ipProblems(v)
 	if len(p) == 1 && strings.HasPrefix(p[0], "must be in canonical form") {
 		return nil
@@ -115,22 +160,9 @@ func validateEndpointSlice(errs *fieldErrors, e *EndpointSlice) {
 	if len(e.Endpoints) > maxSliceEndpoints {
 		*errs = append(*errs, FieldError{Field: "endpoints", Type: "Too many", Value: int64(len(e.Endpoints)), Detail: fmt.Sprintf("must have at most %d items", maxSliceEndpoints)})
 	}
-	for i, ep := range e.Endpoints {
-		f := fmt.Sprintf("endpoints[%d]", i)
-		switch n := len(ep.Addresses); {
-		case n == 0:
-			errs.required(f+".addresses", "must contain at least 1 address")
-		case n > maxSliceAddresses:
-			*errs = append(*errs, FieldError{Field: f + ".addresses", Type: "Too many", Value: int64(n), Detail: fmt.Sprintf("must have at most %d items", maxSliceAddresses)})
-		}
-		for j, a := range ep.Addresses {
-			validateSliceAddress(errs, fmt.Sprintf("%s.addresses[%d]", f, j), e.AddressType, a)
-		}
-		if ep.NodeName != nil {
-			validateDNSSubdomain(errs, f+".nodeName", *ep.NodeName)
-		}
-		if ep.Hostname != nil {
-			validateDNSLabel(errs, f+".hostname", *ep.Hostname)
+	for i := range e.Endpoints {
+		if ep := &e.Endpoints[i]; !endpointValid(e.AddressType, ep) {
+			validateEndpoint(errs, fmt.Sprintf("endpoints[%d]", i), e.AddressType, ep)
 		}
 	}
 	names := map[string]bool{}
@@ -158,6 +190,43 @@ func validateEndpointSlice(errs *fieldErrors, e *EndpointSlice) {
 	}
 }
 
+// endpointValid reports whether validateEndpoint finds nothing wrong with
+// ep.
+func endpointValid(addressType string, ep *Endpoint) bool {
+	var probe fieldErrors
+	validateEndpoint(&probe, "", addressType, ep)
+	return len(probe) == 0
+}
+
+// validateEndpoint checks one endpoint of a slice; f is its field path.
+func validateEndpoint(errs *fieldErrors, f, addressType string, ep *Endpoint) {
+	switch n := len(ep.Addresses); {
+	case n == 0:
+		errs.required(f+".addresses", "must contain at least 1 address")
+	case n > maxSliceAddresses:
+		*errs = append(*errs, FieldError{Field: f + ".addresses", Type: "Too many", Value: int64(n), Detail: fmt.Sprintf("must have at most %d items", maxSliceAddresses)})
+	}
+	for j, a := range ep.Addresses {
+		if !sliceAddressValid(addressType, a) {
+			validateSliceAddress(errs, fmt.Sprintf("%s.addresses[%d]", f, j), addressType, a)
+		}
+	}
+	if ep.NodeName != nil {
+		validateSubdomain(errs, f+".nodeName", *ep.NodeName)
+	}
+	if ep.Hostname != nil {
+		validateDNSLabel(errs, f+".hostname", *ep.Hostname)
+	}
+}
+
+// sliceAddressValid reports whether validateSliceAddress finds nothing
+// wrong with a.
+func sliceAddressValid(addressType, a string) bool {
+	var probe fieldErrors
+	validateSliceAddress(&probe, "", addressType, a)
+	return len(probe) == 0
+}
+
 func validateSliceAddress(errs *fieldErrors, f, addressType, a string) {
 	switch addressType {
 	case ipv4, ipv6:
@@ -177,7 +246,7 @@ func validateSliceAddress(errs *fieldErrors, f, addressType, a string) {
 		if !strings.Contains(name, ".") {
 			errs.invalid(f, a, "should be a domain with at least two segments separated by dots")
 		}
-		validateDNSSubdomain(errs, f, name)
+		validateSubdomain(errs, f, name)
 	}
 }
 

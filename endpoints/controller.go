@@ -2,7 +2,10 @@ package endpoints
 
 import (
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/google/btree"
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/selector"
@@ -41,53 +44,98 @@ type Controller struct {
 	s    *cluster.Sim
 	opts Options
 
-	pods     map[string]*pod     // by namespace/name
-	services map[string]*service // by namespace/name
+	pods     map[objKey]*pod     // the latest version of each pod
+	services map[objKey]*service // every Service, managed or not
 	// svcIndex finds the Services whose selector requires a label pair;
-	// each Service is filed under one pair it requires (its anchor).
+	// each managed Service is filed under one pair it requires (its
+	// anchor), by name.
 	svcIndex map[pair]map[string]*service
-	// podIndex finds the pods carrying a label pair, so that a new or
-	// changed Service finds its pods without a scan.
-	podIndex map[pair]map[string]*pod
+	// podIndex finds the pods carrying a label pair, by name, so that a
+	// new or changed Service finds its pods without a scan.
+	podIndex map[pair]map[string]struct{}
+	// slices are the EndpointSlices the controller wrote and keeps, so
+	// that a watch event on one can be told from the controller's own.
+	slices map[objKey]*slice
+	// zones holds the topology.kubernetes.io/zone label of each node that
+	// has one. A zone that changes gets a new string, never an edit, since
+	// the endpoints written share it.
+	zones map[string]*string
 
-	dirty     map[string]bool // Services whose objects need writing
+	dirty     map[*service]struct{} // Services to sync
 	scheduled bool
-	// sliceNames are the EndpointSlices written for each Service, in order.
-	sliceNames map[string][]string
-	// zones is the topology.kubernetes.io/zone label of each node the
-	// controller has seen, "" for none.
-	zones    map[string]string
-	triggers triggers
+	free      *btree.FreeListG[*pod] // nodes for every Service's address trees
 }
+
+// objKey names a namespaced object.
+type objKey struct{ ns, name string }
 
 // pair is a namespaced label key=value, the unit of both indexes.
 type pair struct{ ns, k, v string }
 
-// pod is what the controller keeps of a pod: what decides its endpoints.
+// pod is one version of a pod: what decides its endpoints. A version is
+// not modified once built (services apart, which is kept on the latest
+// version only), so that the endpoints written from it can share its
+// strings; the pointers they share (ref, addrs, nodeName) are carried
+// over from version to version while their values stay the same. Its
+// labels are not kept: they are in the pod index, and each watch event
+// brings the labels before and after a change.
 type pod struct {
 	ns, name, uid       string
-	labels              selector.Set
-	frozen              *selector.Frozen
 	ip, node            string
 	ready, terminating  bool
-	readyAt             time.Time // the Ready condition's last transition; zero without one
 	terminal            bool
+	readyAt             time.Time // the Ready condition's last transition; zero without one
 	hostname, subdomain string
-	ports               []cluster.ContainerPort
-	services            map[string]bool
+	ports               []cluster.ContainerPort // the named ones: only a name can be a target port
+
+	ref      *cluster.ObjectReference // the endpoints' targetRef; nil without an IP
+	addrs    []string                 // {ip}; nil without an IP
+	nodeName *string                  // node; nil without an IP
+
+	services []*service // the Services that select it, by key
 }
 
-// service is what the controller keeps of a Service.
+// service is what the controller keeps of a Service, and of what it wrote
+// for it.
 type service struct {
-	ns, name, uid string
-	created       time.Time
-	labels        selector.Set
-	sel           selector.Selector
-	set           selector.Set
-	anchor        pair
-	spec          cluster.ServiceSpec
-	managed       bool
-	members       map[string]*pod
+	key, ns, name, uid string
+	created            time.Time
+	labels             selector.Set
+	set                selector.Set
+	sel                selector.Selector
+	anchor             pair
+	spec               cluster.ServiceSpec
+	managed            bool
+	owners             []cluster.OwnerReference // of its slices
+
+	// members are the pods it selects, and those that left but are still
+	// written, by name.
+	members map[string]*member
+	pending []*member // members changed since the last sync
+	// full makes the next sync recompute every member, as after a change
+	// to the Service; stale makes it first read back what is stored,
+	// after someone else wrote it or a write failed.
+	full, stale bool
+	synced      bool // it has synced once: its creation was reported
+
+	groups   map[string]*group // by port-map key
+	fixedKey string            // the one port-map key when no target port is named, else ""
+	ep       *cluster.Endpoints
+	epRV     uint64   // the resourceVersion of ep as written or read
+	slices   []*slice // by name
+}
+
+// member is one pod as one Service sees it: the pod now, and what the
+// Service's objects show of it.
+type member struct {
+	name    string
+	cur     *pod   // the latest version, while the Service selects it; else nil
+	written *pod   // the version its Endpoints address was filed from; nil for none
+	group   *group // where written is filed
+	ready   bool   // written is in group.ready, not group.notReady
+	slice   *slice // the slice holding its endpoint; nil for none
+	readyAt time.Time
+	pending bool
 }
 
 // Start runs the controller on s from now on, as kube-controller-manager
@@ -106,22 +154,24 @@ func Start(s *cluster.Sim, opts Options) *Controller {
 	}
 	c := &Controller{
 		s: s, opts: opts,
-		pods: map[string]*pod{}, services: map[string]*service{},
-		svcIndex: map[pair]map[string]*service{}, podIndex: map[pair]map[string]*pod{},
-		dirty: map[string]bool{}, sliceNames: map[string][]string{},
-		zones: map[string]string{}, triggers: triggers{},
+		pods: map[objKey]*pod{}, services: map[objKey]*service{},
+		svcIndex: map[pair]map[string]*service{}, podIndex: map[pair]map[string]struct{}{},
+		slices: map[objKey]*slice{}, zones: map[string]*string{},
+		dirty: map[*service]struct{}{}, free: btree.NewFreeListG[*pod](btree.DefaultFreeListSize),
 	}
 	s.Watch(Name, opts.Lag, c.onPod, cluster.KindPod)
 	s.Watch(Name, opts.Lag, c.onNode, cluster.KindNode)
 	s.Watch(Name, opts.Lag, c.onService, cluster.KindService)
 	s.Watch(Name, opts.Lag, c.onEndpoints, cluster.KindEndpoints)
+	s.Watch(Name, opts.Lag, c.onSlice, cluster.KindEndpointSlice)
 	return c
 }
 
 func key(ns, name string) string { return ns + "/" + name }
 
-func (c *Controller) markDirty(k string) {
-	c.dirty[k] = true
+// markDirty queues a Service for the next sync.
+func (c *Controller) markDirty(svc *service) {
+	c.dirty[svc] = struct{}{}
 	if c.scheduled {
 		return
 	}
@@ -129,247 +179,128 @@ func (c *Controller) markDirty(k string) {
 	c.s.After(c.s.Config().Timing.ControllerBatch, Name, c.sync)
 }
 
-// newPod extracts what matters from a pod object.
-func newPod(p *cluster.Pod) *pod {
-	x := &pod{
-		ns: p.Namespace, name: p.Name, uid: p.UID,
-		labels: p.Labels.Clone(), frozen: selector.Freeze(p.Labels),
-		ip: p.Status.PodIP, node: p.Spec.NodeName,
-		ready: p.IsReady(), terminating: p.DeletionTimestamp != nil,
-		terminal:  p.Status.Phase == cluster.PodSucceeded || p.Status.Phase == cluster.PodFailed,
-		hostname:  p.Spec.Hostname,
-		subdomain: p.Spec.Subdomain,
-		services:  map[string]bool{},
+// touch records that a member changed since the last sync; schedule
+// queues the Service too, which changes that only the trigger-time
+// tracker or a slice's zone would see do not, as in Kubernetes.
+func (c *Controller) touch(svc *service, m *member, schedule bool) {
+	if !m.pending {
+		m.pending = true
+		svc.pending = append(svc.pending, m)
 	}
-	for _, ct := range p.Spec.Containers {
-		x.ports = append(x.ports, ct.Ports...)
-	}
-	if c, ok := p.Condition(cluster.PodReady); ok {
-		x.readyAt = apiTime(c.LastTransitionTime)
-	}
-	return x
-}
-
-// sameEndpoint reports whether two versions of a pod give the same
-// endpoints, so that, say, a status change that is neither readiness nor
-// address costs no write.
-func sameEndpoint(a, b *pod) bool {
-	return a.uid == b.uid && a.ip == b.ip && a.node == b.node && a.ready == b.ready &&
-		a.terminating == b.terminating && a.terminal == b.terminal &&
-		a.hostname == b.hostname && a.subdomain == b.subdomain && slices.Equal(a.ports, b.ports)
-}
-
-func (c *Controller) indexPod(p *pod, add bool) {
-	for k, v := range p.labels {
-		pr := pair{p.ns, k, v}
-		set := c.podIndex[pr]
-		if add {
-			if set == nil {
-				set = map[string]*pod{}
-				c.podIndex[pr] = set
-			}
-			set[key(p.ns, p.name)] = p
-			continue
-		}
-		delete(set, key(p.ns, p.name))
-		if len(set) == 0 {
-			delete(c.podIndex, pr)
-		}
+	if schedule {
+		c.markDirty(svc)
 	}
 }
 
-func (c *Controller) onPod(ev cluster.WatchEvent) {
-	p := ev.Object.(*cluster.Pod)
-	k := key(p.Namespace, p.Name)
-	old := c.pods[k]
-	if old != nil {
-		c.indexPod(old, false)
-	}
-	if ev.Type == cluster.Deleted {
-		delete(c.pods, k)
-		if old != nil {
-			for sk := range old.services {
-				if svc := c.services[sk]; svc != nil {
-					delete(svc.members, k)
-					c.markDirty(sk)
-				}
-			}
-		}
-		return
-	}
-	cur := newPod(p)
-	c.pods[k] = cur
-	c.indexPod(cur, true)
-	// Candidates: the Services it belonged to, and those filed under one of
-	// its label pairs.
-	cands := map[string]*service{}
-	if old != nil {
-		for sk := range old.services {
-			if svc := c.services[sk]; svc != nil {
-				cands[sk] = svc
-			}
-		}
-	}
-	for lk, lv := range cur.labels {
-		for sk, svc := range c.svcIndex[pair{cur.ns, lk, lv}] {
-			cands[sk] = svc
-		}
-	}
-	for sk, svc := range cands {
-		was := old != nil && old.services[sk]
-		if svc.managed && svc.sel.Matches(cur.frozen) {
-			svc.members[k] = cur
-			cur.services[sk] = true
-			if !was || !sameEndpoint(old, cur) {
-				c.markDirty(sk)
-			}
-		} else if was {
-			delete(svc.members, k)
-			c.markDirty(sk)
-		}
-	}
-}
-
-// managed reports whether the controllers maintain a Service's endpoints:
-// it has a selector and is not an ExternalName.
-func managed(spec *cluster.ServiceSpec) bool {
-	return len(spec.Selector) > 0 && spec.Type != cluster.ServiceTypeExternalName
-}
-
-func (c *Controller) unindexService(svc *service) {
-	if set := c.svcIndex[svc.anchor]; set != nil {
-		delete(set, key(svc.ns, svc.name))
-		if len(set) == 0 {
-			delete(c.svcIndex, svc.anchor)
-		}
-	}
-	for pk, p := range svc.members {
-		delete(p.services, key(svc.ns, svc.name))
-		delete(svc.members, pk)
-	}
-}
-
-func (c *Controller) onService(ev cluster.WatchEvent) {
-	o := ev.Object.(*cluster.Service)
-	k := key(o.Namespace, o.Name)
-	if old := c.services[k]; old != nil {
-		c.unindexService(old)
-		delete(c.services, k)
-	}
-	if ev.Type == cluster.Deleted {
-		c.deleteObjects(o.Namespace, o.Name)
-		delete(c.dirty, k)
-		delete(c.triggers, k)
-		return
-	}
-	svc := &service{ns: o.Namespace, name: o.Name, uid: o.UID, created: apiTime(o.CreationTimestamp), labels: o.Labels.Clone(),
-		spec: o.DeepCopy().Spec, managed: managed(&o.Spec), members: map[string]*pod{}}
-	c.services[k] = svc
-	if !svc.managed {
-		return
-	}
-	svc.set = o.Spec.Selector.Clone()
-	svc.sel = selector.FromValidatedSet(svc.set)
-	keys := make([]string, 0, len(svc.set))
-	for lk := range svc.set {
-		keys = append(keys, lk)
-	}
-	slices.Sort(keys)
-	// File the Service under the pair with the fewest pods, so that pod
-	// events for common labels (app=web on a thousand pods) do not all
-	// have to test it.
-	best := -1
-	for _, lk := range keys {
-		pr := pair{svc.ns, lk, svc.set[lk]}
-		if n := len(c.podIndex[pr]); best < 0 || n < best {
-			best, svc.anchor = n, pr
-		}
-	}
-	set := c.svcIndex[svc.anchor]
-	if set == nil {
-		set = map[string]*service{}
-		c.svcIndex[svc.anchor] = set
-	}
-	set[k] = svc
-	for pk, p := range c.podIndex[svc.anchor] {
-		if svc.sel.Matches(p.frozen) {
-			svc.members[pk] = p
-			p.services[k] = true
-		}
-	}
-	c.markDirty(k)
-}
-
-// onNode records a node's zone. It schedules no sync: as in Kubernetes,
-// where a node's labels matter to the EndpointSlice controller only for
-// topology hints, a new zone reaches the slices the next time something
-// else makes the Service sync.
-func (c *Controller) onNode(ev cluster.WatchEvent) {
-	n := ev.Object.(*cluster.Node)
-	if ev.Type == cluster.Deleted {
-		delete(c.zones, n.Name)
-		return
-	}
-	c.zones[n.Name] = n.Labels[cluster.LabelTopologyZone]
-}
-
-// onEndpoints rewrites a managed Service's Endpoints when someone deletes
-// them, as Kubernetes' controller does.
+// onEndpoints notices a write by someone else to a Service's Endpoints:
+// the next sync reads it back, and a deletion makes one at once, as
+// Kubernetes' controller rewrites Endpoints someone deleted. The
+// controller's own writes (and writes it has since overwritten) carry a
+// resourceVersion no later than its last.
 func (c *Controller) onEndpoints(ev cluster.WatchEvent) {
-	if ev.Type != cluster.Deleted {
+	m := ev.Object.Meta()
+	svc := c.services[objKey{m.Namespace, m.Name}]
+	if svc == nil || m.ResourceVersion <= svc.epRV {
 		return
 	}
-	m := ev.Object.Meta()
-	if svc := c.services[key(m.Namespace, m.Name)]; svc != nil && svc.managed {
-		c.markDirty(key(m.Namespace, m.Name))
+	svc.stale = true
+	if ev.Type == cluster.Deleted && svc.managed {
+		c.markDirty(svc)
 	}
+}
+
+// onSlice notices a write by someone else to one of the controller's
+// EndpointSlices: as Kubernetes' EndpointSlice controller does, it syncs
+// the Service a second later (or after its batch period, if longer), which
+// reads the slices back and repairs them.
+func (c *Controller) onSlice(ev cluster.WatchEvent) {
+	m := ev.Object.Meta()
+	sl := c.slices[objKey{m.Namespace, m.Name}]
+	if sl == nil || m.ResourceVersion <= sl.rv {
+		return
+	}
+	svc := sl.svc
+	svc.stale = true
+	c.s.After(max(time.Second, c.s.Config().Timing.ControllerBatch), Name, func() {
+		if c.services[objKey{svc.ns, svc.name}] == svc && svc.managed {
+			c.markDirty(svc)
+		}
+	})
 }
 
 // sync writes the objects of every Service marked dirty, in key order.
 func (c *Controller) sync() {
 	c.scheduled = false
-	keys := make([]string, 0, len(c.dirty))
-	for k := range c.dirty {
-		keys = append(keys, k)
+	svcs := make([]*service, 0, len(c.dirty))
+	for svc := range c.dirty {
+		svcs = append(svcs, svc)
 	}
-	slices.Sort(keys)
+	slices.SortFunc(svcs, byKey)
 	clear(c.dirty)
-	for _, k := range keys {
-		svc := c.services[k]
-		if svc == nil || !svc.managed {
+	for _, svc := range svcs {
+		if svc.managed {
+			c.syncService(svc)
+		}
+	}
+}
+
+// syncService writes a Service's Endpoints and EndpointSlices for what
+// changed since its last sync: the members touched since, or all of them
+// after a change to the Service itself.
+func (c *Controller) syncService(svc *service) {
+	if svc.stale {
+		c.readBack(svc)
+		svc.stale, svc.full = false, true
+	}
+	if svc.full {
+		svc.resetAddresses()
+		for _, m := range svc.members {
+			c.touch(svc, m, false)
+		}
+	}
+	changed := svc.pending
+	svc.pending = nil
+	slices.SortFunc(changed, func(a, b *member) int { return strings.Compare(a.name, b.name) })
+	for _, m := range changed {
+		m.pending = false
+	}
+	// Computed before knowing whether anything will be written, so that a
+	// sync with nothing to write still consumes the changes.
+	trigger := svc.triggerTime(changed)
+	moved := svc.fileAddresses(changed, c.free)
+	c.writeEndpoints(svc, trigger, moved)
+	c.writeSlices(svc, changed, trigger)
+	for _, m := range changed {
+		if m.cur == nil && m.slice == nil {
+			delete(svc.members, m.name)
+		}
+	}
+	svc.full = false
+}
+
+// readBack replaces what the controller knows of a Service's objects with
+// what is stored: after someone else wrote them, or a write failed.
+func (c *Controller) readBack(svc *service) {
+	svc.ep, svc.epRV = nil, 0
+	if ep, ok := cluster.GetAs[*cluster.Endpoints](c.s, svc.ns, svc.name); ok {
+		svc.ep, svc.epRV = ep, ep.ResourceVersion
+	}
+	kept := svc.slices[:0]
+	for _, sl := range svc.slices {
+		if sl.obj.Name == "" {
+			continue // a create that failed
+		}
+		id := objKey{svc.ns, sl.obj.Name}
+		obj, ok := cluster.GetAs[*cluster.EndpointSlice](c.s, svc.ns, sl.obj.Name)
+		if !ok {
+			delete(c.slices, id)
 			continue
 		}
-		// Computed before knowing whether anything will be written, so
-		// that a sync with nothing to write still consumes the changes.
-		trigger := c.triggers.next(k, svc.created, svc.members)
-		c.writeEndpoints(svc, trigger)
-		c.writeSlices(svc, trigger)
+		sl.obj, sl.rv, sl.group = obj, obj.ResourceVersion, slicePortsKey(obj.Ports)
+		kept = append(kept, sl)
 	}
-}
-
-// deleteObjects removes a deleted Service's Endpoints and EndpointSlices.
-func (c *Controller) deleteObjects(ns, name string) {
-	if _, ok := c.s.Get(cluster.KindEndpoints, ns, name); ok {
-		_ = c.s.Delete(cluster.KindEndpoints, ns, name, cluster.DeleteOptions{})
-	}
-	for _, sl := range c.ownSlices(ns, name) {
-		_ = c.s.Delete(cluster.KindEndpointSlice, ns, sl.Name, cluster.DeleteOptions{})
-	}
-	delete(c.sliceNames, key(ns, name))
-}
-
-// members returns a Service's pods in key order.
-func (svc *service) sortedMembers() []*pod {
-	keys := make([]string, 0, len(svc.members))
-	for k := range svc.members {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	out := make([]*pod, len(keys))
-	for i, k := range keys {
-		out[i] = svc.members[k]
-	}
-	return out
+	clear(svc.slices[len(kept):])
+	svc.slices = kept
 }
 
 // headless reports whether the Service has no cluster IP.
@@ -410,71 +341,4 @@ func (svc *service) hostname(p *pod) string {
 		return p.hostname
 	}
 	return ""
-}
-
-// endpointsLabels are the labels of a Service's Endpoints, as the
-// Endpoints controller sets them: the Service's own, its managed-by label,
-// and the headless label exactly when the Service has no cluster IP, even
-// against a headless label set on the Service.
-func (svc *service) endpointsLabels() selector.Set {
-	l := selector.Set{}
-	for k, v := range svc.labels {
-		l[k] = v
-	}
-	l[EndpointsManagedByLabel] = Name
-	setHeadless(l, svc.headless())
-	return l
-}
-
-// sliceLabels are the labels of a Service's EndpointSlices, as the
-// EndpointSlice reconciler sets them: the Service's own but for the
-// reserved keys, which it sets itself.
-func (svc *service) sliceLabels() selector.Set {
-	l := selector.Set{}
-	for k, v := range svc.labels {
-		if !reservedSliceLabel(k) {
-			l[k] = v
-		}
-	}
-	setHeadless(l, svc.headless())
-	l[ServiceNameLabel] = svc.name
-	l[SliceManagedByLabel] = SliceManagedBy
-	return l
-}
-
-// reservedSliceLabel reports whether the EndpointSlice controller owns a
-// label key on its slices, so that a Service's label of that key is not
-// copied.
-func reservedSliceLabel(k string) bool {
-	return k == ServiceNameLabel || k == SliceManagedByLabel || k == HeadlessLabel
-}
-
-func setHeadless(l selector.Set, headless bool) {
-	if headless {
-		l[HeadlessLabel] = ""
-	} else {
-		delete(l, HeadlessLabel)
-	}
-}
-
-// sliceLabelsChanged reports whether a slice's labels need rewriting: the
-// reconciler compares only the keys it does not own, so a slice whose
-// reserved labels alone differ is left as it is.
-func sliceLabelsChanged(slice, svc selector.Set) bool {
-	n := 0
-	for k, v := range slice {
-		if reservedSliceLabel(k) {
-			continue
-		}
-		if sv, ok := svc[k]; !ok || sv != v {
-			return true
-		}
-		n++
-	}
-	for k := range svc {
-		if !reservedSliceLabel(k) {
-			n--
-		}
-	}
-	return n != 0
 }

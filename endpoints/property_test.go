@@ -127,7 +127,8 @@ func TestEndpointsMatchBruteForce(t *testing.T) {
 		}
 		zones := rapid.SampledFrom([][]string{nil, {"a"}, {"a", "b"}}).Draw(t, "zones")
 		s := clustertest.New(t, cluster.Config{Seed: rapid.Uint64().Draw(t, "seed"), Timing: timing, Zones: zones})
-		endpoints.Start(s, endpoints.Options{MaxEndpointsPerSlice: rapid.IntRange(1, 4).Draw(t, "maxPerSlice")})
+		maxPerSlice := rapid.IntRange(1, 4).Draw(t, "maxPerSlice")
+		endpoints.Start(s, endpoints.Options{MaxEndpointsPerSlice: maxPerSlice})
 		k := s.Kubectl("")
 		steps := rapid.IntRange(1, 25).Draw(t, "steps")
 		for range steps {
@@ -208,8 +209,31 @@ func TestEndpointsMatchBruteForce(t *testing.T) {
 				t.Fatalf("Service %s: slices %v, want %v", svc.Name, gs, ws)
 			}
 			checkHeadless(t, s, svc)
+			checkSlicing(t, s, svc, maxPerSlice)
 		}
 	})
+}
+
+// checkSlicing fails unless a Service's slices hold each of its endpoints
+// exactly once and at most max to a slice, and the Service has at least
+// one slice (an empty placeholder when it has no endpoints).
+func checkSlicing(t *rapid.T, s *cluster.Sim, svc *cluster.Service, max int) {
+	sls := cluster.ListAs[*cluster.EndpointSlice](s, svc.Namespace, selector.FromValidatedSet(selector.Set{endpoints.ServiceNameLabel: svc.Name}))
+	if len(sls) == 0 {
+		t.Fatalf("Service %s has no EndpointSlice, not even a placeholder", svc.Name)
+	}
+	seen := map[string]string{}
+	for _, sl := range sls {
+		if len(sl.Endpoints) > max {
+			t.Fatalf("Service %s: slice %s holds %d endpoints, more than %d", svc.Name, sl.Name, len(sl.Endpoints), max)
+		}
+		for _, e := range sl.Endpoints {
+			if other, ok := seen[e.TargetRef.Name]; ok {
+				t.Fatalf("Service %s: pod %s is in slices %s and %s", svc.Name, e.TargetRef.Name, other, sl.Name)
+			}
+			seen[e.TargetRef.Name] = sl.Name
+		}
+	}
 }
 
 // checkHeadless fails unless the Service's Endpoints and slices carry the

@@ -12,70 +12,34 @@ import (
 // ready to kube-proxy programming it can be measured.
 const TriggerTimeAnnotation = "endpoints.kubernetes.io/last-change-trigger-time"
 
-// triggers computes the trigger time of each sync as Kubernetes'
-// TriggerTimeTracker does. It remembers, per Service, the creation time it
-// last saw and the Ready-condition transition time of each of its pods; a
-// sync's trigger time is the earliest of those that are new or later than
-// remembered, or the Service's creation time the first time the Service is
-// synced. A sync with nothing new has none, and a write it makes clears
-// the annotation.
+// triggerTime records a sync of the Service over its changed members and
+// returns the sync's trigger time, as Kubernetes' TriggerTimeTracker
+// computes it. The tracker remembers, per member, the Ready-condition
+// transition time it last saw; a sync's trigger time is the earliest of
+// those that are new or later than remembered, or the Service's creation
+// time the first time the Service is synced. A sync with nothing new has
+// none (the zero time), and a write it makes clears the annotation.
+// Members left out of changed have not changed since the last sync, so
+// they could add nothing; a pod that left, or lost its condition, is
+// forgotten.
 //
 // Like Kubernetes', it sees only the latest state: a pod that changed
 // twice between two syncs counts once, at its later time.
-type triggers map[string]*triggerState // by Service key
-
-type triggerState struct {
-	created time.Time
-	pods    map[string]podTrigger // by pod name
-	gen     uint64                // counts syncs, to find pods no longer seen
-}
-
-type podTrigger struct {
-	at  time.Time
-	gen uint64
-}
-
-// next records a sync of the Service k, created at created, over its
-// matching pods, and returns the sync's trigger time; the zero time means
-// there is none.
-func (tt triggers) next(k string, created time.Time, members map[string]*pod) time.Time {
-	st, known := tt[k]
-	if !known {
-		st = &triggerState{pods: map[string]podTrigger{}}
-		tt[k] = st
-	}
-	st.gen++
+func (svc *service) triggerTime(changed []*member) time.Time {
 	var earliest time.Time
-	consider := func(t time.Time) {
-		if earliest.IsZero() || t.Before(earliest) {
-			earliest = t
+	for _, m := range changed {
+		var at time.Time
+		if m.cur != nil {
+			at = m.cur.readyAt
 		}
-	}
-	seen := 0
-	// The minimum and the records do not depend on the order of the map.
-	for _, p := range members {
-		if p.readyAt.IsZero() {
-			continue // no Ready condition: nothing to report
+		if !at.IsZero() && (m.readyAt.IsZero() || at.After(m.readyAt)) && (earliest.IsZero() || at.Before(earliest)) {
+			earliest = at
 		}
-		if last, ok := st.pods[p.name]; !ok || p.readyAt.After(last.at) {
-			consider(p.readyAt)
-		}
-		st.pods[p.name] = podTrigger{at: p.readyAt, gen: st.gen}
-		seen++
+		m.readyAt = at
 	}
-	if seen < len(st.pods) {
-		for name, pt := range st.pods {
-			if pt.gen != st.gen {
-				delete(st.pods, name)
-			}
-		}
-	}
-	if created.After(st.created) {
-		consider(created)
-	}
-	st.created = created
-	if !known {
-		return created
+	if !svc.synced {
+		svc.synced = true
+		return svc.created
 	}
 	return earliest
 }

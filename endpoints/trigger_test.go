@@ -75,33 +75,68 @@ func TestTriggerTimes(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			at := func(sec int) time.Time { return apiTime(cluster.Time(time.Duration(sec) * time.Second)) }
-			tr := triggers{}
+			svc := &service{created: at(created), members: map[string]*member{}}
 			for i, s := range tt.syncs {
-				members := map[string]*pod{}
+				// Every pod of the sync is passed as changed, and every pod
+				// that left: more than the controller passes, which must
+				// make no difference.
+				var changed []*member
 				for name, sec := range s.pods {
-					p := &pod{ns: "default", name: name}
-					if sec != none {
-						p.readyAt = at(sec)
+					m := svc.members[name]
+					if m == nil {
+						m = &member{name: name}
+						svc.members[name] = m
 					}
-					members["default/"+name] = p
+					m.cur = &pod{ns: "default", name: name}
+					if sec != none {
+						m.cur.readyAt = at(sec)
+					}
+					changed = append(changed, m)
+				}
+				for name, m := range svc.members {
+					if _, ok := s.pods[name]; !ok {
+						m.cur = nil
+						changed = append(changed, m)
+					}
 				}
 				want := time.Time{}
 				if s.want != none {
 					want = at(s.want)
 				}
-				assert.Equal(t, want, tr.next("default/web", at(created), members), "sync %d", i)
+				assert.Equal(t, want, svc.triggerTime(changed), "sync %d", i)
+				for name, m := range svc.members {
+					if m.cur == nil {
+						delete(svc.members, name) // as the controller forgets a pod that left
+					}
+				}
 			}
 		})
 	}
 }
 
+// TestTriggerTimesOnlyChangedMembers: a member the controller does not
+// pass as changed adds nothing, whatever its time, since its Ready
+// transition is the one remembered.
+func TestTriggerTimesOnlyChangedMembers(t *testing.T) {
+	at := func(sec int) time.Time { return apiTime(cluster.Time(time.Duration(sec) * time.Second)) }
+	svc := &service{created: at(1), members: map[string]*member{}}
+	a := &member{name: "a", cur: &pod{name: "a", readyAt: at(3)}}
+	b := &member{name: "b", cur: &pod{name: "b", readyAt: at(4)}}
+	assert.Equal(t, at(1), svc.triggerTime([]*member{a, b}), "first sync: creation")
+	b.cur = &pod{name: "b", readyAt: at(9)}
+	assert.Equal(t, at(9), svc.triggerTime([]*member{b}))
+	assert.True(t, svc.triggerTime([]*member{a, b}).IsZero(), "nothing new")
+}
+
 func TestTriggerTimesForgetADeletedService(t *testing.T) {
-	tr := triggers{}
 	created := apiTime(cluster.Time(time.Second))
-	tr.next("default/web", created, nil)
-	assert.True(t, tr.next("default/web", created, nil).IsZero())
-	delete(tr, "default/web") // what the controller does when the Service goes
-	assert.Equal(t, created, tr.next("default/web", created, nil), "a new Service again")
+	svc := &service{created: created}
+	svc.triggerTime(nil)
+	assert.True(t, svc.triggerTime(nil).IsZero())
+	// A deleted Service's state goes with it: the controller starts a new
+	// one for a new Service of the same name.
+	svc = &service{created: created}
+	assert.Equal(t, created, svc.triggerTime(nil), "a new Service again")
 }
 
 func TestAPITimeIsWholeSeconds(t *testing.T) {
@@ -146,7 +181,7 @@ func TestSliceLabelsChanged(t *testing.T) {
 // TestSliceEndpointNodeAndZone: nodeName only for a pod with a node, zone
 // only when the node's zone label is not empty, as podToEndpoint does.
 func TestSliceEndpointNodeAndZone(t *testing.T) {
-	zones := map[string]string{"node-1": "a", "node-2": ""}
+	zones := map[string]*string{"node-1": cluster.Ptr("a")}
 	svc := &service{ns: "default", name: "web"}
 	for _, tt := range []struct {
 		node     string
@@ -155,11 +190,12 @@ func TestSliceEndpointNodeAndZone(t *testing.T) {
 	}{
 		{"node-1", cluster.Ptr("node-1"), cluster.Ptr("a")},
 		{"node-2", cluster.Ptr("node-2"), nil},
-		{"node-9", cluster.Ptr("node-9"), nil},
 		{"", nil, nil},
 	} {
 		t.Run("node="+tt.node, func(t *testing.T) {
-			ep := svc.sliceEndpoint(&pod{ns: "default", name: "p", ip: "10.244.0.5", node: tt.node}, zones)
+			p := newPod(&cluster.Pod{ObjectMeta: cluster.ObjectMeta{Namespace: "default", Name: "p"},
+				Spec: cluster.PodSpec{NodeName: tt.node}, Status: cluster.PodStatus{PodIP: "10.244.0.5"}}, nil)
+			ep := svc.sliceEndpoint(p, zones[p.node])
 			assert.Equal(t, tt.wantNode, ep.NodeName)
 			assert.Equal(t, tt.wantZone, ep.Zone)
 		})
