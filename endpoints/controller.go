@@ -159,11 +159,11 @@ func Start(s *cluster.Sim, opts Options) *Controller {
 		slices: map[objKey]*slice{}, zones: map[string]*string{},
 		dirty: map[*service]struct{}{}, free: btree.NewFreeListG[*pod](btree.DefaultFreeListSize),
 	}
-	s.Watch(Name, opts.Lag, c.onPod, cluster.KindPod)
-	s.Watch(Name, opts.Lag, c.onNode, cluster.KindNode)
-	s.Watch(Name, opts.Lag, c.onService, cluster.KindService)
-	s.Watch(Name, opts.Lag, c.onEndpoints, cluster.KindEndpoints)
-	s.Watch(Name, opts.Lag, c.onSlice, cluster.KindEndpointSlice)
+	s.WatchShared(Name, opts.Lag, c.onPod, cluster.KindPod)
+	s.WatchShared(Name, opts.Lag, c.onNode, cluster.KindNode)
+	s.WatchShared(Name, opts.Lag, c.onService, cluster.KindService)
+	s.WatchShared(Name, opts.Lag, c.onEndpoints, cluster.KindEndpoints)
+	s.WatchShared(Name, opts.Lag, c.onSlice, cluster.KindEndpointSlice)
 	return c
 }
 
