@@ -30,8 +30,8 @@ type Cluster struct {
 }
 
 // New builds the cluster described by cfg and starts its data plane. It
-// returns the cluster's, the DNS server's and kube-proxy's configuration
-// errors unchanged.
+// returns the cluster's, the DNS server's, the endpoints controller's and
+// kube-proxy's configuration errors unchanged.
 func New(cfg Config) (*Cluster, error) {
 	s, err := cluster.New(cfg.Config)
 	if err != nil {
@@ -41,7 +41,9 @@ func New(cfg Config) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	endpoints.Start(s, cfg.Endpoints)
+	if _, err := endpoints.Start(s, cfg.Endpoints); err != nil {
+		return nil, err
+	}
 	c := &Cluster{Sim: s, DNS: d}
 	cfg.Proxy.DNS = d
 	if c.Proxies, err = proxy.Start(s, cfg.Proxy); err != nil {

@@ -1,6 +1,8 @@
 package endpoints
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -34,7 +36,9 @@ type Options struct {
 	// Lag is the delay of the controller's watches; nil means the
 	// cluster's Timing.Controllers, or its Timing.Watch.
 	Lag cluster.Lag
-	// MaxEndpointsPerSlice caps each EndpointSlice; 0 means 100.
+	// MaxEndpointsPerSlice caps each EndpointSlice; 0 means 100, and
+	// otherwise it must be between 1 and 1000, as kube-controller-manager's
+	// --max-endpoints-per-slice.
 	MaxEndpointsPerSlice int
 }
 
@@ -138,13 +142,25 @@ type member struct {
 	pending bool
 }
 
+// ErrInvalidOptions is wrapped by the error [Start] returns for options
+// out of range.
+var ErrInvalidOptions = errors.New("endpoints: invalid options")
+
 // Start runs the controller on s from now on, as kube-controller-manager
 // runs its Endpoints and EndpointSlice controllers.
-func Start(s *cluster.Sim, opts Options) *Controller {
-	if opts.MaxEndpointsPerSlice <= 0 {
+//
+// Options kube-controller-manager would refuse to start with give an error
+// wrapping [ErrInvalidOptions], and nothing starts. It panics if s is nil.
+func Start(s *cluster.Sim, opts Options) (*Controller, error) {
+	if s == nil {
+		panic("endpoints: Start with a nil *cluster.Sim")
+	}
+	if opts.MaxEndpointsPerSlice == 0 {
 		opts.MaxEndpointsPerSlice = 100
 	}
-	opts.MaxEndpointsPerSlice = min(opts.MaxEndpointsPerSlice, 1000)
+	if opts.MaxEndpointsPerSlice < 1 || opts.MaxEndpointsPerSlice > 1000 {
+		return nil, fmt.Errorf("%w: MaxEndpointsPerSlice %d must be between 1 and 1000", ErrInvalidOptions, opts.MaxEndpointsPerSlice)
+	}
 	if opts.Lag == nil {
 		t := s.Config().Timing
 		opts.Lag = t.Controllers
@@ -164,7 +180,7 @@ func Start(s *cluster.Sim, opts Options) *Controller {
 	s.WatchShared(Name, opts.Lag, c.onService, cluster.KindService)
 	s.WatchShared(Name, opts.Lag, c.onEndpoints, cluster.KindEndpoints)
 	s.WatchShared(Name, opts.Lag, c.onSlice, cluster.KindEndpointSlice)
-	return c
+	return c, nil
 }
 
 func key(ns, name string) string { return ns + "/" + name }

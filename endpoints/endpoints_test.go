@@ -317,3 +317,25 @@ func TestEndpointsCapAtAThousand(t *testing.T) {
 	ep, _ = cluster.GetAs[*cluster.Endpoints](s, "default", "big")
 	assert.NotContains(t, ep.Annotations, endpoints.OverCapacityAnnotation, "the annotation goes when the cap no longer bites")
 }
+
+// TestStartRejectsWhatTheControllerManagerRejects: --max-endpoints-per-slice
+// must be between 1 and 1000; a refused start changes nothing.
+func TestStartRejectsWhatTheControllerManagerRejects(t *testing.T) {
+	for _, n := range []int{-1, 1001, 1 << 40} {
+		s, err := cluster.New(cluster.Config{Seed: 1})
+		require.NoError(t, err)
+		digest, pending := s.Digest(), s.Pending()
+		c, err := endpoints.Start(s, endpoints.Options{MaxEndpointsPerSlice: n})
+		assert.ErrorIs(t, err, endpoints.ErrInvalidOptions, "%d", n)
+		assert.Nil(t, c)
+		assert.Equal(t, digest, s.Digest())
+		assert.Equal(t, pending, s.Pending())
+	}
+	for _, n := range []int{0, 1, 1000} {
+		s, err := cluster.New(cluster.Config{Seed: 1})
+		require.NoError(t, err)
+		_, err = endpoints.Start(s, endpoints.Options{MaxEndpointsPerSlice: n})
+		assert.NoError(t, err, "%d", n)
+	}
+	assert.PanicsWithValue(t, "endpoints: Start with a nil *cluster.Sim", func() { _, _ = endpoints.Start(nil, endpoints.Options{}) })
+}

@@ -210,7 +210,10 @@ func TestSlicesAsTheReconcilerLaysThemOut(t *testing.T) {
 		}
 		s := clustertest.New(t, cluster.Config{Seed: rapid.Uint64().Draw(t, "seed"), Timing: timing, Zones: []string{"a", "b"}})
 		max := rapid.IntRange(1, 4).Draw(t, "maxPerSlice")
-		c := Start(s, Options{MaxEndpointsPerSlice: max})
+		c, err := Start(s, Options{MaxEndpointsPerSlice: max})
+		if err != nil {
+			t.Fatal(err)
+		}
 		k := s.Kubectl("")
 		pods := []string{"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"}
 		labels := rapid.SampledFrom([]selector.Set{{"app": "a"}, {"app": "b"}, {"app": "a", "v": "1"}, {}})
