@@ -151,16 +151,10 @@ func (s *Sim) markUnschedulable(p *Pod, msg string) {
 // setPodCondition sets a condition, keeping its transition time when its
 // status does not change, and keeps conditions in the kubelet's order.
 func setPodCondition(st *PodStatus, c PodCondition) {
-	for i := range st.Conditions {
-		if st.Conditions[i].Type == c.Type {
-			if st.Conditions[i].Status == c.Status {
-				c.LastTransitionTime = st.Conditions[i].LastTransitionTime
-			}
-			st.Conditions[i] = c
-			return
-		}
+	n := len(st.Conditions)
+	if setCondition(st, c); len(st.Conditions) == n {
+		return
 	}
-	st.Conditions = append(st.Conditions, c)
 	order := map[string]int{PodReadyToStartContainers: 0, PodInitialized: 1, PodReady: 2, ContainersReady: 3, PodScheduled: 4}
 	slices.SortStableFunc(st.Conditions, func(a, b PodCondition) int { return order[a.Type] - order[b.Type] })
 }
