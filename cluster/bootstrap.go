@@ -80,7 +80,7 @@ func (s *Sim) bootstrap(plan netPlan) {
 			panic(err)
 		}
 	}
-	s.bootstrapServices(plan.nodeIPs[0])
+	s.bootstrapServices(plan.controlPlane)
 	s.startScheduler()
 	s.startReplicaSetController()
 	s.startDeploymentController()

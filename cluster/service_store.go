@@ -377,15 +377,11 @@ func (s *Sim) release(old Object) {
 
 // bootstrapServices creates the kubernetes Service in default, at the
 // Service CIDR's first address, and the Endpoints the apiserver keeps for
-// it and its EndpointSlice: one address, the control plane's, taken to be
-// the address just before the first node's. They exist before any kubelet
+// it and its EndpointSlice: one address, the control plane's, which New's
+// network plan has placed and checked. They exist before any kubelet
 // starts, so every pod's environment has KUBERNETES_SERVICE_HOST.
-func (s *Sim) bootstrapServices(firstNode netip.Addr) {
-	cp := firstNode.Prev()
-	if !cp.IsValid() {
-		cp = firstNode
-	}
-	apiserver := cp.String()
+func (s *Sim) bootstrapServices(controlPlane netip.Addr) {
+	apiserver := controlPlane.String()
 	ip := s.serviceIPs.addr(0).String()
 	objs := []Object{
 		&Service{

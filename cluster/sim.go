@@ -97,7 +97,6 @@ type Sim struct {
 	eventLog eventLog
 
 	nodes    []*nodeState // in name order
-	podCIDR  netip.Prefix
 	kubelets map[string]*kubelet
 	pods     map[string]*podRuntime // kubelet-side state, by pod UID: two pods of one name may be on two nodes
 
@@ -180,7 +179,6 @@ func New(cfg Config) (*Sim, error) {
 		rand:     rand.New(rand.NewPCG(cfg.Seed, 0x5ec5eed)),
 		trace:    newTrace(cfg.TraceCapacity),
 		store:    newStore(),
-		podCIDR:  prefix,
 		kubelets: map[string]*kubelet{},
 		pods:     map[string]*podRuntime{},
 		eventLog: eventLog{limit: cfg.EventCapacity, index: map[string]int{}},
