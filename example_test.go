@@ -5,6 +5,7 @@ import (
 
 	"github.com/svcsim/svcsim"
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -15,10 +16,10 @@ func ExampleNew() {
 	}
 	k := c.Kubectl("default")
 	web := map[string]string{"app": "web"}
-	if _, err := k.Run("web", cluster.RunOptions{Image: "rxmllc/hostinfo", Labels: web, Port: 9898}); err != nil {
+	if _, err := k.Run("web", kubectl.RunOptions{Image: "rxmllc/hostinfo", Labels: web, Port: 9898}); err != nil {
 		panic(err)
 	}
-	if _, err := k.Run("client", cluster.RunOptions{Image: "busybox"}); err != nil {
+	if _, err := k.Run("client", kubectl.RunOptions{Image: "busybox"}); err != nil {
 		panic(err)
 	}
 	if _, err := k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "web"}, Spec: cluster.ServiceSpec{

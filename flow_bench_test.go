@@ -8,6 +8,7 @@ import (
 
 	"github.com/svcsim/svcsim"
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -71,8 +72,8 @@ func webService(extra selector.Set) *cluster.Service {
 var flows = []flow{
 	{"rolling/full", func(b *testing.B, n int) (*cluster.Sim, func() error) {
 		s, _ := flowCluster(b, cluster.Realistic(), true)
-		k := s.Kubectl("default")
-		_, err := k.CreateDeployment("web", cluster.DeploymentOptions{Image: "nginx:1", Replicas: int32(n), Port: 80})
+		k := kubectl.New(s, "default")
+		_, err := k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "nginx:1", Replicas: int32(n), Port: 80})
 		must(b, err)
 		_, err = k.Apply(webService(nil))
 		must(b, err)
@@ -86,8 +87,8 @@ var flows = []flow{
 	}},
 	{"scaleup/full", func(b *testing.B, n int) (*cluster.Sim, func() error) {
 		s, _ := flowCluster(b, cluster.Instant(), true)
-		k := s.Kubectl("default")
-		_, err := k.CreateDeployment("web", cluster.DeploymentOptions{Image: "nginx:1", Replicas: 1, Port: 80})
+		k := kubectl.New(s, "default")
+		_, err := k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "nginx:1", Replicas: 1, Port: 80})
 		must(b, err)
 		must(b, k.Scale(cluster.KindDeployment, "web", 0))
 		_, err = k.Apply(webService(nil))
@@ -102,7 +103,7 @@ var flows = []flow{
 	}},
 	{"bluegreen/full", func(b *testing.B, n int) (*cluster.Sim, func() error) {
 		s, _ := flowCluster(b, cluster.Instant(), true)
-		k := s.Kubectl("default")
+		k := kubectl.New(s, "default")
 		for _, v := range []string{"blue", "green"} {
 			labels := selector.Set{"app": "web", "version": v}
 			_, err := k.Apply(&cluster.ReplicaSet{ObjectMeta: cluster.ObjectMeta{Name: "web-" + v},
@@ -124,8 +125,8 @@ var flows = []flow{
 	}},
 	{"rolling/cluster", func(b *testing.B, n int) (*cluster.Sim, func() error) {
 		s, _ := flowCluster(b, cluster.Realistic(), false)
-		k := s.Kubectl("default")
-		_, err := k.CreateDeployment("web", cluster.DeploymentOptions{Image: "nginx:1", Replicas: int32(n), Port: 80})
+		k := kubectl.New(s, "default")
+		_, err := k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "nginx:1", Replicas: int32(n), Port: 80})
 		must(b, err)
 		must(b, s.Settle())
 		return s, func() error {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/svcsim/svcsim"
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/proxy"
 	"github.com/svcsim/svcsim/selector"
 )
@@ -33,9 +34,9 @@ func runFlow(t *testing.T, seed uint64, look observer) flowRecord {
 	c, err := svcsim.New(svcsim.Config{Config: cluster.Config{Seed: seed, Timing: cluster.Realistic(), TraceCapacity: 1 << 20}})
 	require.NoError(t, err)
 	k := c.Kubectl("default")
-	_, err = k.CreateDeployment("web", cluster.DeploymentOptions{Image: "rxmllc/hostinfo", Replicas: 4, Port: 9898})
+	_, err = k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "rxmllc/hostinfo", Replicas: 4, Port: 9898})
 	require.NoError(t, err)
-	_, err = k.Run("client", cluster.RunOptions{Image: "busybox"})
+	_, err = k.Run("client", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	app := selector.Set{"app": "web"}
 	for _, svc := range []*cluster.Service{
@@ -106,7 +107,7 @@ func TestObservationChangesNothing(t *testing.T) {
 		{"kubectl get", func(t *testing.T, c *svcsim.Cluster) {
 			k := c.Kubectl("default")
 			for _, kind := range []cluster.Kind{cluster.KindPod, cluster.KindEndpoints, cluster.KindEndpointSlice, cluster.KindDeployment} {
-				_, err := k.Get(kind, cluster.GetOptions{Wide: true})
+				_, err := k.Get(kind, kubectl.GetOptions{Wide: true})
 				require.NoError(t, err)
 			}
 		}},

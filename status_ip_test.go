@@ -7,6 +7,7 @@ import (
 
 	"github.com/svcsim/svcsim"
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -19,7 +20,7 @@ func TestPodIPTheEndpointsCannotUse(t *testing.T) {
 			c, err := svcsim.New(svcsim.Config{})
 			require.NoError(t, err)
 			k := c.Kubectl("")
-			_, err = k.Run("web", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+			_, err = k.Run("web", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 			require.NoError(t, err)
 			_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "web"},
 				Spec: cluster.ServiceSpec{Selector: selector.Set{"app": "web"}, Ports: []cluster.ServicePort{{Port: 80}}}})

@@ -4,6 +4,7 @@ import (
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/dns"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/proxy"
 )
 
@@ -50,6 +51,12 @@ func New(cfg Config) (*Cluster, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// Kubectl returns a kubectl client of the cluster for namespace ("" means
+// "default"), as [kubectl.New] does.
+func (c *Cluster) Kubectl(namespace string) *kubectl.Client {
+	return kubectl.New(c.Sim, namespace)
 }
 
 // Get sends a GET for url from the named pod in the default namespace, as

@@ -7,11 +7,19 @@
 //
 // # Usage
 //
+// The kubectl package is the client a person would use: it acts on the
+// store as kubectl acts on the apiserver, and prints what kubectl prints.
+//
 //	sim, err := cluster.New(cluster.Config{Seed: 1})
-//	k := sim.Kubectl("default")
-//	k.Run("web", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+//	k := kubectl.New(sim, "default")
+//	k.Run("web", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 //	sim.Settle()              // scheduled, given an IP, started, ready
-//	out, _ := k.Get(cluster.KindPod, cluster.GetOptions{Wide: true})
+//	out, _ := k.Get(cluster.KindPod, kubectl.GetOptions{Wide: true})
+//
+// Code of your own can do the same through [Sim.Create], [Sim.Update],
+// [Sim.Delete], [Sim.Get] and [Sim.List]; [ClusterScoped], [Resource],
+// [Revision], [EqualIgnoreHash] and [SplitReplicaSets] tell a client what
+// it needs to know about kinds and rollouts beyond the objects themselves.
 //
 // # The event loop
 //
@@ -22,7 +30,7 @@
 // three give up with a [*BusyError] after [Config.SettleLimit] events, so a
 // controller that never rests cannot hang a test. Virtual time saturates at
 // [EndOfTime] rather than wrapping: a timer or grace period that long means
-// never. Calls you make (Create, Kubectl verbs, faults) act at the current
+// never. Calls you make (Create, kubectl's verbs, faults) act at the current
 // virtual time.
 // Nothing reads the wall clock or starts a goroutine, and every random choice
 // draws from a stream derived from [Config.Seed]: the same seed and the same
@@ -107,8 +115,6 @@
 //     20 s beat and after a 40 s quarantine, marks them Failed and
 //     force-deletes them. Its other duties (terminated-pod thresholds,
 //     out-of-service taints) are not modelled.
-//   - Apply replaces metadata and spec rather than doing a three-way merge
-//     (it keeps a pod's node and the owners controllers recorded).
 //   - The ReplicaSet and Deployment controllers learn of changes only
 //     through their watches, with their lag. The ReplicaSet controller
 //     acts on each ReplicaSet as its watch last delivered it, as the real
@@ -130,8 +136,9 @@
 //   - The garbage collector does background cascading deletion only (no
 //     orphan or foreground propagation), and only for owners that are
 //     deleted, not for dangling references made at create time.
-//   - Rollback is done by the client, as kubectl does, and change-cause
-//     annotations are shown but never recorded for you.
+//   - Rollback is done by the client, as kubectl does (see the kubectl
+//     package), and change-cause annotations are shown but never recorded
+//     for you.
 //   - The cluster is single-stack IPv4: IPv6 cluster IPs and families, and
 //     RequireDualStack, get the errors a v4-only apiserver gives.
 //   - The apiserver allocates a Service's cluster IP and node ports before

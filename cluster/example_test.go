@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/kubectl"
 )
 
 // A cluster, a pod and kubectl get: the first thing to try. The output
@@ -16,9 +17,9 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	k := sim.Kubectl("default")
+	k := kubectl.New(sim, "default")
 	k.Out = os.Stdout // kubectl's messages, such as "pod/web created"
-	if _, err := k.Run("web", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80}); err != nil {
+	if _, err := k.Run("web", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80}); err != nil {
 		panic(err)
 	}
 	// Nothing happens until the event loop runs: Settle runs it until the
@@ -26,7 +27,7 @@ func ExampleNew() {
 	if err := sim.Settle(); err != nil {
 		panic(err)
 	}
-	out, err := k.Get(cluster.KindPod, cluster.GetOptions{Wide: true})
+	out, err := k.Get(cluster.KindPod, kubectl.GetOptions{Wide: true})
 	if err != nil {
 		panic(err)
 	}
@@ -57,9 +58,9 @@ func ExampleSim_Watch() {
 		fmt.Printf("%-5s %-7s %-5s pods=%d\n", sim.Now(), ev.Type, ev.Object.Meta().Name, pods)
 	}, cluster.KindPod)
 
-	k := sim.Kubectl("default")
+	k := kubectl.New(sim, "default")
 	for _, name := range []string{"web-1", "web-2"} {
-		if _, err := k.Run(name, cluster.RunOptions{Image: "nginx"}); err != nil {
+		if _, err := k.Run(name, kubectl.RunOptions{Image: "nginx"}); err != nil {
 			panic(err)
 		}
 	}
@@ -77,43 +78,6 @@ func ExampleSim_Watch() {
 	// +0s   ADDED   web-1 pods=1
 	// +0s   ADDED   web-2 pods=2
 	// +1m0s DELETED web-1 pods=1
-}
-
-// kubectl label, then kubectl get -l with the new label.
-func ExampleKubectl_Label() {
-	sim, err := cluster.New(cluster.Config{Seed: 1})
-	if err != nil {
-		panic(err)
-	}
-	k := sim.Kubectl("default")
-	k.Out = os.Stdout
-	for _, name := range []string{"web-1", "web-2", "web-3"} {
-		if _, err := k.Run(name, cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}}); err != nil {
-			panic(err)
-		}
-	}
-	if err := sim.Settle(); err != nil {
-		panic(err)
-	}
-	if err := k.Label(cluster.KindPod, "web-2", "track=canary"); err != nil {
-		panic(err)
-	}
-	// Changing a label needs --overwrite, as in kubectl.
-	err = k.Label(cluster.KindPod, "web-2", "track=stable")
-	fmt.Println("error:", err)
-	out, err := k.Get(cluster.KindPod, cluster.GetOptions{Selector: "app=web,track=canary"})
-	if err != nil {
-		panic(err)
-	}
-	fmt.Print(out)
-	// Output:
-	// pod/web-1 created
-	// pod/web-2 created
-	// pod/web-3 created
-	// pod/web-2 labeled
-	// error: kubectl: invalid arguments: 'track' already has a value (canary), and --overwrite is false
-	// NAME    READY   STATUS    RESTARTS   AGE
-	// web-2   1/1     Running   0          0s
 }
 
 // A readiness probe with the defaults (every 10 s, three failures to go
@@ -144,7 +108,7 @@ func ExampleSim_FailReadiness() {
 		p, _ := cluster.GetAs[*cluster.Pod](sim, "default", "web")
 		fmt.Printf("%-4s ready=%v\n", sim.Now(), p.IsReady())
 	}
-	out, err := sim.Kubectl("default").Get(cluster.KindPod, cluster.GetOptions{})
+	out, err := kubectl.New(sim, "default").Get(cluster.KindPod, kubectl.GetOptions{})
 	if err != nil {
 		panic(err)
 	}
@@ -192,7 +156,7 @@ func ExampleSim_Delete() {
 	}
 	p, _ := cluster.GetAs[*cluster.Pod](sim, "default", "web")
 	fmt.Printf("%s delete: deletionTimestamp %s, grace %ds\n", sim.Now(), *p.DeletionTimestamp, *p.DeletionGracePeriodSeconds)
-	out, _ := sim.Kubectl("default").Get(cluster.KindPod, cluster.GetOptions{})
+	out, _ := kubectl.New(sim, "default").Get(cluster.KindPod, kubectl.GetOptions{})
 	fmt.Print(out)
 
 	accepting := true

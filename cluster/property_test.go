@@ -274,14 +274,14 @@ func apply(t require.TestingT, s *Sim, o userOp) (string, error) {
 		require.False(t, exists && !o.generate, "%v: created over an existing pod", o)
 		return created.Meta().Name, nil
 	case opLabel:
-		err := s.Kubectl(o.namespace).Label(KindPod, o.name, o.args...)
+		err := kubectlLabel(s, o.namespace, KindPod, o.name, o.args...)
 		switch {
 		case err == nil:
 			require.True(t, exists, "%v: labeled a missing pod", o)
 		case errors.Is(err, ErrNotFound):
 			require.False(t, exists, "%v: %v", o, err)
 		default:
-			require.ErrorIs(t, err, ErrUsage, "%v", o)
+			require.ErrorIs(t, err, errKubectlUsage, "%v", o)
 		}
 		return "", err
 	case opDelete:

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -31,14 +32,14 @@ func TestUserDrawsChangeNoGeneratedName(t *testing.T) {
 	names := func(draw bool) []string {
 		s, err := cluster.New(cluster.Config{Seed: 9})
 		require.NoError(t, err)
-		k := s.Kubectl("default")
+		k := kubectl.New(s, "default")
 		var out []string
 		for range 3 {
 			if draw {
 				s.Rand().Uint64()
 				s.Stream("my-controller").IntN(10)
 			}
-			_, err := k.CreateDeployment("web", cluster.DeploymentOptions{Image: "nginx", Replicas: 2})
+			_, err := k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "nginx", Replicas: 2})
 			require.NoError(t, err)
 			require.NoError(t, s.Settle())
 			for _, p := range cluster.ListAs[*cluster.Pod](s, "default", selector.Everything()) {
@@ -62,7 +63,7 @@ func TestWatchSharedDeliversSnapshots(t *testing.T) {
 	s.WatchShared("b", nil, func(ev cluster.WatchEvent) { shared = append(shared, ev.Object) }, cluster.KindPod)
 	s.Watch("c", nil, func(ev cluster.WatchEvent) { copied = append(copied, ev.Object) }, cluster.KindPod)
 	s.Watch("d", nil, func(ev cluster.WatchEvent) { copied = append(copied, ev.Object) }, cluster.KindPod)
-	_, err = s.Kubectl("default").Run("web", cluster.RunOptions{Image: "nginx"})
+	_, err = kubectl.New(s, "default").Run("web", kubectl.RunOptions{Image: "nginx"})
 	require.NoError(t, err)
 	require.NoError(t, s.Settle())
 	require.NotEmpty(t, shared)

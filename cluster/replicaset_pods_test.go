@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"pgregory.net/rapid"
 
 	"github.com/svcsim/svcsim/selector"
 )
@@ -122,45 +121,6 @@ func checkReplicaSetPods(t require.TestingT, s *Sim) {
 	}
 }
 
-// TestReplicaSetPodCountsMatchARecount: whatever happens to a
-// ReplicaSet's pods (deletions, relabelling, bare pods to adopt, scaling,
-// crashes, readiness failures, node failures), the counts the store keeps
-// for it agree at every step with counting its pods afresh.
-func TestReplicaSetPodCountsMatchARecount(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		r := &rsRun{
-			s:     newPropSim(t, rapid.Uint64().Draw(t, "seed"), timingGen().Draw(t, "timing")),
-			want:  int32(rapid.IntRange(0, 8).Draw(t, "replicas")),
-			probe: probeGen().Draw(t, "probe"),
-		}
-		r.k = r.s.Kubectl("")
-		created, err := r.s.Create(wlReplicaSet(r.want, r.probe))
-		require.NoError(t, err)
-		r.uid = created.Meta().UID
-		actions := r.actions()
-		actions["template"] = func(t *rapid.T) {
-			rs, ok := GetAs[*ReplicaSet](r.s, "default", "web")
-			require.True(t, ok)
-			rs.Spec.Template.Labels["tier"] = rapid.SampledFrom([]string{"a", "b"}).Draw(t, "tier")
-			rs.Spec.MinReadySeconds = int32(rapid.IntRange(0, 3).Draw(t, "minReady"))
-			_, err := r.s.Update(rs)
-			require.NoError(t, err)
-		}
-		for name, act := range actions {
-			actions[name] = func(t *rapid.T) {
-				if len(r.ops) < wlMaxActions {
-					act(t)
-				}
-				checkReplicaSetPods(t, r.s)
-			}
-		}
-		t.Repeat(actions)
-		require.NoError(t, r.s.Settle())
-		checkReplicaSetPods(t, r.s)
-		require.Contains(t, r.s.store.replicaSetPods, r.uid, "the ReplicaSet's pods are counted")
-	})
-}
-
 // TestReplicaSetPodCountsDroppedWithTheReplicaSet: once a ReplicaSet's
 // deletion reaches its controller, the store stops counting its pods.
 func TestReplicaSetPodCountsDroppedWithTheReplicaSet(t *testing.T) {
@@ -226,38 +186,5 @@ func TestReplicaSetAvailableCountsFromTheNewest(t *testing.T) {
 			require.Zero(t, c.readyTies)
 			require.Empty(t, slices.Collect(maps.Keys(c.onNode)))
 		})
-	}
-}
-
-// TestReplicaSetIgnoresPodsOfOtherNamespaces: a pod in another namespace
-// that names a ReplicaSet as its controller is not the ReplicaSet's, as
-// Kubernetes' controller, which lists its own namespace's pods, never
-// sees it: the ReplicaSet neither counts, deletes nor releases it.
-func TestReplicaSetIgnoresPodsOfOtherNamespaces(t *testing.T) {
-	s := newSim(t, Config{Seed: 1})
-	_, err := s.Create(&Namespace{ObjectMeta: ObjectMeta{Name: "team"}})
-	require.NoError(t, err)
-	created, err := s.Create(wlReplicaSet(2, nil))
-	require.NoError(t, err)
-	require.NoError(t, s.Settle())
-	ref := controllerRef("apps/v1", KindReplicaSet, "web", created.Meta().UID)
-	for name, app := range map[string]string{"intruder": "web", "stray": "other"} {
-		_, err := s.Create(&Pod{ObjectMeta: ObjectMeta{Name: name, Namespace: "team", Labels: map[string]string{"app": app},
-			OwnerReferences: []OwnerReference{ref}}, Spec: nginxTemplate(nil, "nginx").Spec})
-		require.NoError(t, err)
-	}
-	require.NoError(t, s.Settle())
-	require.NoError(t, s.Kubectl("").Scale(KindReplicaSet, "web", 1))
-	require.NoError(t, s.Settle())
-
-	rs, ok := GetAs[*ReplicaSet](s, "default", "web")
-	require.True(t, ok)
-	require.Equal(t, int32(1), rs.Status.Replicas)
-	require.Len(t, ownedActive(s, created.Meta().UID), 1, "pods of default it controls")
-	for _, name := range []string{"intruder", "stray"} {
-		p, ok := GetAs[*Pod](s, "team", name)
-		require.True(t, ok, "%s is left alone", name)
-		require.Nil(t, p.DeletionTimestamp, "%s is not deleted", name)
-		require.Equal(t, []OwnerReference{ref}, p.OwnerReferences, "%s is not released", name)
 	}
 }

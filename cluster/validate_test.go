@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -458,77 +457,6 @@ func TestUpdateChangingOnlyTheImage(t *testing.T) {
 	_, err = s.Update(got)
 	require.NoError(t, err)
 	assertUnchanged(t, s, before)
-}
-
-func TestLabelErrorsChangeNothing(t *testing.T) {
-	setup := func(t *testing.T) (*Sim, *Kubectl, *bytes.Buffer) {
-		s := newSim(t, Config{Seed: 1})
-		for _, name := range []string{"web-1", "web-2", "web-3"} {
-			_, err := s.Create(webPod(name))
-			require.NoError(t, err)
-		}
-		require.NoError(t, s.Settle())
-		k := s.Kubectl("default")
-		var out bytes.Buffer
-		k.Out = &out
-		return s, k, &out
-	}
-
-	t.Run("changing a value without --overwrite", func(t *testing.T) {
-		s, k, out := setup(t)
-		require.NoError(t, k.Label(KindPod, "web-3", "tier=backend"))
-		out.Reset()
-		before := takeSnapshot(s)
-		// web-1 and web-2 could take tier=frontend; web-3 cannot.
-		err := k.LabelSelected(KindPod, "app=web", "tier=frontend", "track=stable")
-		require.Error(t, err)
-		assert.ErrorIs(t, err, ErrUsage)
-		assert.Equal(t, "kubectl: invalid arguments: 'tier' already has a value (backend), and --overwrite is false", err.Error())
-		assertUnchanged(t, s, before)
-		assert.Empty(t, out.String(), "no pod reported as labeled")
-		for _, name := range []string{"web-1", "web-2"} {
-			_, has := mustPod(t, s, name).Labels["tier"]
-			assert.False(t, has, "%s not labeled", name)
-		}
-
-		// With --overwrite all three change.
-		require.NoError(t, k.LabelSelected(KindPod, "app=web", "tier=frontend", "--overwrite"))
-		assert.Equal(t, "pod/web-1 labeled\npod/web-2 labeled\npod/web-3 labeled\n", out.String())
-	})
-
-	t.Run("invalid key", func(t *testing.T) {
-		s, k, out := setup(t)
-		before := takeSnapshot(s)
-		err := k.Label(KindPod, "web-1", "Bad Key=x")
-		assert.ErrorIs(t, err, ErrUsage)
-		assert.Contains(t, err.Error(), "invalid label spec: Bad Key=x")
-		assertUnchanged(t, s, before)
-		assert.Empty(t, out.String())
-	})
-
-	t.Run("invalid value", func(t *testing.T) {
-		s, k, _ := setup(t)
-		before := takeSnapshot(s)
-		assert.ErrorIs(t, k.Label(KindPod, "web-1", "tier=-x"), ErrUsage)
-		assertUnchanged(t, s, before)
-	})
-
-	t.Run("removing a missing label", func(t *testing.T) {
-		s, k, out := setup(t)
-		before := takeSnapshot(s)
-		require.NoError(t, k.Label(KindPod, "web-1", "tier-"))
-		assert.Equal(t, "pod/web-1 not labeled\n", out.String())
-		assertUnchanged(t, s, before)
-	})
-
-	t.Run("missing pod", func(t *testing.T) {
-		s, k, _ := setup(t)
-		before := takeSnapshot(s)
-		err := k.Label(KindPod, "nope", "tier=x")
-		assert.ErrorIs(t, err, ErrNotFound)
-		assert.EqualError(t, err, `pods "nope" not found`)
-		assertUnchanged(t, s, before)
-	})
 }
 
 func TestCreateFillsDefaults(t *testing.T) {

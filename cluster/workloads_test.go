@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,75 +28,6 @@ func ownedBy(pods []*Pod, uid string) (n int) {
 
 func nginxTemplate(labels map[string]string, image string) PodTemplateSpec {
 	return PodTemplateSpec{ObjectMeta: ObjectMeta{Labels: labels}, Spec: PodSpec{Containers: []Container{{Name: "nginx", Image: image, Ports: []ContainerPort{{ContainerPort: 80}}}}}}
-}
-
-func TestLabPuzzleDeploymentDoesNotAdoptBarePod(t *testing.T) {
-	s := newSim(t, Config{Seed: 1})
-	k := s.Kubectl("")
-	_, err := k.Run("bigwebstuff", RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
-	require.NoError(t, err)
-	_, err = k.Apply(&Deployment{
-		ObjectMeta: ObjectMeta{Name: "bigwebstuff"},
-		Spec: DeploymentSpec{Replicas: Ptr(int32(3)), Selector: &selector.LabelSelector{MatchLabels: selector.Set{"app": "testweb"}},
-			Template: nginxTemplate(map[string]string{"app": "testweb"}, "nginx")},
-	})
-	require.NoError(t, err)
-	require.NoError(t, s.Settle())
-
-	pods := podsWith(s, "app=testweb")
-	assert.Len(t, pods, 4, "the bare pod plus three from the Deployment")
-	rss := ListAs[*ReplicaSet](s, "default", everything)
-	require.Len(t, rss, 1)
-	assert.Equal(t, 3, ownedBy(pods, rss[0].UID))
-	bare := mustPod(t, s, "bigwebstuff")
-	assert.Empty(t, bare.OwnerReferences, "the pod-template-hash keeps the bare pod out of the ReplicaSet")
-	assert.Contains(t, rss[0].Spec.Selector.MatchLabels, PodTemplateHashLabel)
-}
-
-func TestLabPuzzleBareReplicaSetAdoptsBarePod(t *testing.T) {
-	s := newSim(t, Config{Seed: 1})
-	k := s.Kubectl("")
-	_, err := k.Run("bigwebstuff", RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
-	require.NoError(t, err)
-	require.NoError(t, s.Settle())
-	_, err = k.Apply(&ReplicaSet{
-		ObjectMeta: ObjectMeta{Name: "bigwebstuff"},
-		Spec: ReplicaSetSpec{Replicas: Ptr(int32(3)), Selector: &selector.LabelSelector{MatchLabels: selector.Set{"app": "testweb"}},
-			Template: nginxTemplate(map[string]string{"app": "testweb"}, "nginx")},
-	})
-	require.NoError(t, err)
-	require.NoError(t, s.Settle())
-	pods := podsWith(s, "app=testweb")
-	assert.Len(t, pods, 3, "it adopts the bare pod and creates only two")
-	rs, _ := GetAs[*ReplicaSet](s, "default", "bigwebstuff")
-	assert.Equal(t, 3, ownedBy(pods, rs.UID))
-	assert.Equal(t, int32(3), rs.Status.Replicas)
-	assert.Equal(t, int32(3), rs.Status.ReadyReplicas)
-}
-
-func TestBlueGreenLabelsKeepOrReleasePods(t *testing.T) {
-	s := newSim(t, Config{Seed: 1})
-	k := s.Kubectl("")
-	_, err := k.Apply(&ReplicaSet{
-		ObjectMeta: ObjectMeta{Name: "blue-rs"},
-		Spec: ReplicaSetSpec{Replicas: Ptr(int32(3)), Selector: &selector.LabelSelector{MatchLabels: selector.Set{"demo": "blue-rs"}},
-			Template: nginxTemplate(map[string]string{"demo": "blue-rs"}, "rxmllc/hostinfo")},
-	})
-	require.NoError(t, err)
-	require.NoError(t, s.Settle())
-	require.NoError(t, k.LabelSelected(KindPod, "demo=blue-rs", "method=blue-green"))
-	require.NoError(t, s.Settle())
-	rs, _ := GetAs[*ReplicaSet](s, "default", "blue-rs")
-	assert.Len(t, podsWith(s, "demo=blue-rs,method=blue-green"), 3, "still selected, still owned, no new pods")
-	assert.Equal(t, 3, ownedBy(podsWith(s, ""), rs.UID))
-
-	victim := podsWith(s, "demo=blue-rs")[0].Name
-	require.NoError(t, k.Label(KindPod, victim, "demo-"))
-	require.NoError(t, s.Settle())
-	released := mustPod(t, s, victim)
-	assert.Empty(t, released.OwnerReferences, "no longer matching: released")
-	assert.Len(t, podsWith(s, "demo=blue-rs"), 3, "and replaced")
-	assert.Len(t, podsWith(s, ""), 4)
 }
 
 func TestFenceposts(t *testing.T) {
@@ -165,122 +95,6 @@ func checkRolling(t *testing.T, s *Sim, d *Deployment) {
 	require.GreaterOrEqual(t, int32(ready), want-unavl, "at %s: too few available", s.Now())
 }
 
-func TestRollingUpdate(t *testing.T) {
-	s := newSim(t, Config{Seed: 1, Timing: Realistic()})
-	k := s.Kubectl("")
-	d := newDeployment("web", 10, "nginx:1")
-	_, err := k.Apply(d)
-	require.NoError(t, err)
-	require.NoError(t, s.Settle())
-	require.Equal(t, map[string]int{"nginx:1": 10}, images(s, "app=web"))
-	require.NoError(t, k.SetImage("web", "nginx", "nginx:2"))
-	for s.Step() {
-		if s.Pending() > 0 && s.queue[0].at == s.now {
-			continue // check only between instants
-		}
-		checkRolling(t, s, d)
-		if s.busy == 0 {
-			break
-		}
-	}
-	require.NoError(t, s.Settle())
-	assert.Equal(t, map[string]int{"nginx:2": 10}, images(s, "app=web"))
-	msg, done, err := k.RolloutStatus("web")
-	require.NoError(t, err)
-	assert.True(t, done, msg)
-	hist, err := k.RolloutHistory("web")
-	require.NoError(t, err)
-	assert.Equal(t, "deployment.apps/web \nREVISION   CHANGE-CAUSE\n1          <none>\n2          <none>\n\n", hist)
-	cur, _ := GetAs[*Deployment](s, "default", "web")
-	assert.Equal(t, "2", cur.Annotations[annRevision])
-	c, _ := deploymentCondition(cur.Status, "Progressing")
-	assert.Equal(t, "NewReplicaSetAvailable", c.Reason)
-}
-
-func TestRecreateNeverOverlaps(t *testing.T) {
-	s := newSim(t, Config{Seed: 1, Timing: Realistic()})
-	k := s.Kubectl("")
-	_, err := k.Apply(newDeployment("web", 4, "nginx:1", func(d *Deployment) { d.Spec.Strategy.Type = RecreateStrategy }))
-	require.NoError(t, err)
-	require.NoError(t, s.Settle())
-	require.NoError(t, k.SetImage("web", "nginx", "nginx:2"))
-	sawEmpty := false
-	for s.Step() {
-		running := map[string]bool{}
-		for _, p := range podsWith(s, "app=web") {
-			if rt, ok := s.Runtime("default", p.Name); ok && rt.Running {
-				running[p.Spec.Containers[0].Image] = true
-			}
-		}
-		require.False(t, running["nginx:1"] && running["nginx:2"], "at %s old and new run together", s.Now())
-		if len(running) == 0 {
-			sawEmpty = true
-		}
-		if s.busy == 0 {
-			break
-		}
-	}
-	assert.True(t, sawEmpty, "Recreate goes through zero pods")
-	assert.Equal(t, map[string]int{"nginx:2": 4}, images(s, "app=web"))
-}
-
-func TestRollbackRestoresTemplate(t *testing.T) {
-	s := newSim(t, Config{Seed: 1})
-	k := s.Kubectl("")
-	_, err := k.Apply(newDeployment("web", 3, "nginx:1"))
-	require.NoError(t, err)
-	require.NoError(t, s.Settle())
-	require.NoError(t, k.SetImage("web", "nginx", "nginx:2"))
-	require.NoError(t, s.Settle())
-	require.NoError(t, k.RolloutUndo("web", 0))
-	require.NoError(t, s.Settle())
-	assert.Equal(t, map[string]int{"nginx:1": 3}, images(s, "app=web"))
-	hist, err := k.RolloutHistory("web")
-	require.NoError(t, err)
-	assert.Contains(t, hist, "\n2 ")
-	assert.Contains(t, hist, "\n3 ")
-	assert.NotContains(t, hist, "\n1 ", "revision 1 became revision 3")
-	rss := ListAs[*ReplicaSet](s, "default", everything)
-	assert.Len(t, rss, 2, "the old ReplicaSet was reused, not recreated")
-}
-
-func TestScaleDownRemovesUnreadyFirst(t *testing.T) {
-	s := newSim(t, Config{Seed: 1})
-	k := s.Kubectl("")
-	_, err := k.Apply(&ReplicaSet{
-		ObjectMeta: ObjectMeta{Name: "web"},
-		Spec: ReplicaSetSpec{Replicas: Ptr(int32(3)), Selector: &selector.LabelSelector{MatchLabels: selector.Set{"app": "web"}},
-			Template: func() PodTemplateSpec {
-				t := nginxTemplate(map[string]string{"app": "web"}, "nginx")
-				t.Spec.Containers[0].ReadinessProbe = &Probe{}
-				return t
-			}()},
-	})
-	require.NoError(t, err)
-	require.NoError(t, s.Settle())
-	sick := podsWith(s, "app=web")[1].Name
-	require.NoError(t, s.FailReadiness("default", sick))
-	require.NoError(t, s.Settle())
-	require.NoError(t, k.Scale(KindReplicaSet, "web", 2))
-	require.NoError(t, s.Settle())
-	for _, p := range podsWith(s, "app=web") {
-		assert.NotEqual(t, sick, p.Name, "the unready pod goes first")
-	}
-	assert.Len(t, podsWith(s, "app=web"), 2)
-}
-
-func TestDeletingADeploymentDeletesEverything(t *testing.T) {
-	s := newSim(t, Config{Seed: 1})
-	k := s.Kubectl("")
-	_, err := k.Apply(newDeployment("web", 3, "nginx:1"))
-	require.NoError(t, err)
-	require.NoError(t, s.Settle())
-	require.NoError(t, k.Delete(KindDeployment, "web", DeleteOptions{}))
-	require.NoError(t, s.Settle())
-	assert.Empty(t, ListAs[*ReplicaSet](s, "default", everything))
-	assert.Empty(t, podsWith(s, "app=web"))
-}
-
 func TestWorkloadValidation(t *testing.T) {
 	s := newSim(t, Config{Seed: 1})
 	before := s.dump()
@@ -318,20 +132,6 @@ func mustDeployment(t *testing.T, s *Sim, name string) *Deployment {
 	d, ok := GetAs[*Deployment](s, "default", name)
 	require.True(t, ok)
 	return d
-}
-
-func TestProgressDeadline(t *testing.T) {
-	s := newSim(t, Config{Seed: 1, Nodes: 1, NodeCIDRMaskSize: 30})
-	k := s.Kubectl("")
-	// One address per node: the second pod can never start, so the
-	// rollout stalls and times out.
-	_, err := k.Apply(newDeployment("web", 2, "nginx", func(d *Deployment) { d.Spec.ProgressDeadlineSeconds = Ptr(int32(60)) }))
-	require.NoError(t, err)
-	require.NoError(t, s.Settle())
-	s.RunFor(70 * time.Second)
-	c, _ := deploymentCondition(mustDeployment(t, s, "web").Status, "Progressing")
-	assert.Equal(t, ConditionFalse, c.Status)
-	assert.Equal(t, "ProgressDeadlineExceeded", c.Reason)
 }
 
 // TestScaledPercentNarrowsAsKubernetes: a percentage far above 100 (valid

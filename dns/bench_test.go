@@ -7,6 +7,7 @@ import (
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/dns"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -37,7 +38,7 @@ func BenchmarkLookup(b *testing.B) {
 		b.Fatal(err)
 	}
 	for i := range 10 {
-		_, err := s.Kubectl("default").Run(fmt.Sprintf("web-%d", i), cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+		_, err := kubectl.New(s, "default").Run(fmt.Sprintf("web-%d", i), kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/dns"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -22,8 +23,8 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	k := sim.Kubectl("default")
-	if _, err := k.CreateDeployment("web", cluster.DeploymentOptions{Image: "nginx", Replicas: 2, Port: 8080}); err != nil {
+	k := kubectl.New(sim, "default")
+	if _, err := k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "nginx", Replicas: 2, Port: 8080}); err != nil {
 		panic(err)
 	}
 	for _, clusterIP := range []string{"", cluster.ClusterIPNone} {

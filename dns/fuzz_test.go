@@ -9,6 +9,7 @@ import (
 	"github.com/svcsim/svcsim/cluster/clustertest"
 	"github.com/svcsim/svcsim/dns"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -21,7 +22,7 @@ func FuzzLookup(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	k := s.Kubectl("default")
+	k := kubectl.New(s, "default")
 	for _, svc := range []*cluster.Service{
 		{ObjectMeta: cluster.ObjectMeta{Name: "web"}, Spec: cluster.ServiceSpec{Selector: selector.Set{"app": "web"}, Ports: []cluster.ServicePort{{Name: "http", Port: 80}}}},
 		{ObjectMeta: cluster.ObjectMeta{Name: "db"}, Spec: cluster.ServiceSpec{ClusterIP: cluster.ClusterIPNone, Selector: selector.Set{"app": "web"}, Ports: []cluster.ServicePort{{Name: "http", Port: 80}}}},
@@ -33,7 +34,7 @@ func FuzzLookup(f *testing.F) {
 			f.Fatal(err)
 		}
 	}
-	if _, err := k.Run("web-0", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80}); err != nil {
+	if _, err := k.Run("web-0", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80}); err != nil {
 		f.Fatal(err)
 	}
 	clustertest.Settle(f, s)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/dns"
+	"github.com/svcsim/svcsim/kubectl"
 )
 
 func TestSearchPath(t *testing.T) {
@@ -183,7 +184,7 @@ func TestLag(t *testing.T) {
 	require.NoError(t, err, "the lag is at most 50 ms")
 	assert.Equal(t, []string{w.clusterIP("default", "web")}, a.IPs)
 
-	require.NoError(t, w.s.Kubectl("default").Delete(cluster.KindService, "web", cluster.DeleteOptions{}))
+	require.NoError(t, kubectl.New(w.s, "default").Delete(cluster.KindService, "web", cluster.DeleteOptions{}))
 	_, err = w.d.Lookup("default", "web")
 	assert.NoError(t, err, "deleted a moment ago: still answered")
 	w.settle()

@@ -12,6 +12,7 @@ import (
 	"github.com/svcsim/svcsim/cluster/clustertest"
 	"github.com/svcsim/svcsim/dns"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -63,7 +64,7 @@ func TestIndexMatchesStore(t *testing.T) {
 			"apply service": func(t *rapid.T) {
 				ns := rapid.SampledFrom(propNamespaces).Draw(t, "ns")
 				name := rapid.SampledFrom(propServices).Draw(t, "name")
-				_ = s.Kubectl(ns).Delete(cluster.KindService, name, cluster.DeleteOptions{})
+				_ = kubectl.New(s, ns).Delete(cluster.KindService, name, cluster.DeleteOptions{})
 				spec := cluster.ServiceSpec{Selector: selector.Set{"app": rapid.SampledFrom(propApps).Draw(t, "app")},
 					Ports: []cluster.ServicePort{{Name: "http", Port: 80}}}
 				switch rapid.IntRange(0, 2).Draw(t, "kind") {
@@ -72,25 +73,25 @@ func TestIndexMatchesStore(t *testing.T) {
 				case 2:
 					spec = cluster.ServiceSpec{Type: cluster.ServiceTypeExternalName, ExternalName: rapid.SampledFrom(propServices).Draw(t, "target") + ".default.svc.cluster.local"}
 				}
-				if _, err := s.Kubectl(ns).Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: name}, Spec: spec}); err != nil {
+				if _, err := kubectl.New(s, ns).Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: name}, Spec: spec}); err != nil {
 					t.Fatal(err)
 				}
 			},
 			"delete service": func(t *rapid.T) {
 				ns := rapid.SampledFrom(propNamespaces).Draw(t, "ns")
-				_ = s.Kubectl(ns).Delete(cluster.KindService, rapid.SampledFrom(propServices).Draw(t, "name"), cluster.DeleteOptions{})
+				_ = kubectl.New(s, ns).Delete(cluster.KindService, rapid.SampledFrom(propServices).Draw(t, "name"), cluster.DeleteOptions{})
 			},
 			"run pod": func(t *rapid.T) {
 				ns := rapid.SampledFrom(propNamespaces).Draw(t, "ns")
 				pods++
-				_, err := s.Kubectl(ns).Run("p"+strconv.Itoa(pods), cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": rapid.SampledFrom(propApps).Draw(t, "app")}, Port: 80})
+				_, err := kubectl.New(s, ns).Run("p"+strconv.Itoa(pods), kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": rapid.SampledFrom(propApps).Draw(t, "app")}, Port: 80})
 				if err != nil {
 					t.Fatal(err)
 				}
 			},
 			"delete pods": func(t *rapid.T) {
 				ns := rapid.SampledFrom(propNamespaces).Draw(t, "ns")
-				_ = s.Kubectl(ns).DeleteSelected(cluster.KindPod, "app="+rapid.SampledFrom(propApps).Draw(t, "app"), cluster.DeleteOptions{GracePeriodSeconds: cluster.Ptr(int64(0))})
+				_ = kubectl.New(s, ns).DeleteSelected(cluster.KindPod, "app="+rapid.SampledFrom(propApps).Draw(t, "app"), cluster.DeleteOptions{GracePeriodSeconds: cluster.Ptr(int64(0))})
 			},
 			"settle": func(t *rapid.T) {
 				clustertest.Settle(t, s)

@@ -14,6 +14,7 @@ import (
 	"github.com/svcsim/svcsim/cluster/clustertest"
 	"github.com/svcsim/svcsim/dns"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -41,7 +42,7 @@ func (w *world) namespace(name string) {
 
 func (w *world) service(ns, name string, spec cluster.ServiceSpec) {
 	w.t.Helper()
-	_, err := w.s.Kubectl(ns).Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: name}, Spec: spec})
+	_, err := kubectl.New(w.s, ns).Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: name}, Spec: spec})
 	require.NoError(w.t, err)
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/cluster/clustertest"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -31,7 +32,7 @@ func sliceWrites(s *cluster.Sim) *[]string {
 func TestOnePodChangeWritesOneSlice(t *testing.T) {
 	s := clustertest.New(t, cluster.Config{Seed: 1, Nodes: 3})
 	endpoints.Start(s, endpoints.Options{})
-	k := s.Kubectl("")
+	k := kubectl.New(s, "")
 	run := func(i int) { runProbed(t, k, fmt.Sprintf("web-%03d", i), 0) }
 	for i := range 300 {
 		run(i)
@@ -88,7 +89,7 @@ func TestOnePodChangeWritesOneSlice(t *testing.T) {
 func TestForeignWritesAreRepaired(t *testing.T) {
 	s, k := start(t, cluster.Config{Seed: 1, Timing: cluster.Realistic()})
 	for i := range 3 {
-		_, err := k.Run(fmt.Sprintf("web-%d", i), cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+		_, err := k.Run(fmt.Sprintf("web-%d", i), kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 		require.NoError(t, err)
 	}
 	_, err := k.Apply(service("web", selector.Set{"app": "web"}, 80, cluster.IntOrString{}))
@@ -136,7 +137,7 @@ func TestForeignWritesAreRepaired(t *testing.T) {
 // store, not taken for the placeholder it is about to become.
 func TestPortlessSliceEmptied(t *testing.T) {
 	s, k := start(t, cluster.Config{Seed: 1})
-	_, err := k.Run("web-0", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}})
+	_, err := k.Run("web-0", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}})
 	require.NoError(t, err)
 	_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "web"},
 		Spec: cluster.ServiceSpec{ClusterIP: cluster.ClusterIPNone, Selector: selector.Set{"app": "web"}}})
@@ -161,7 +162,7 @@ func TestSameSeedSameTrace(t *testing.T) {
 	flow := func() string {
 		s := clustertest.New(t, cluster.Config{Seed: 7, Timing: cluster.Realistic(), Zones: []string{"a", "b"}})
 		endpoints.Start(s, endpoints.Options{MaxEndpointsPerSlice: 3})
-		k := s.Kubectl("")
+		k := kubectl.New(s, "")
 		for i := range 12 {
 			runProbed(t, k, fmt.Sprintf("web-%02d", i), int32(i%3))
 		}

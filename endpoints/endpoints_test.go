@@ -11,14 +11,15 @@ import (
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/cluster/clustertest"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
-func start(t *testing.T, cfg cluster.Config) (*cluster.Sim, *cluster.Kubectl) {
+func start(t *testing.T, cfg cluster.Config) (*cluster.Sim, *kubectl.Client) {
 	t.Helper()
 	s := clustertest.New(t, cfg)
 	endpoints.Start(s, endpoints.Options{})
-	return s, s.Kubectl("")
+	return s, kubectl.New(s, "")
 }
 
 func service(name string, sel selector.Set, port int32, target cluster.IntOrString) *cluster.Service {
@@ -70,12 +71,12 @@ func TestLabTestwebFromNothingToOnePod(t *testing.T) {
 	clustertest.Settle(t, s)
 	assert.Empty(t, ready(t, s, "testweb"), "no pods: Endpoints <none>")
 
-	_, err = k.Run("bigwebstuff", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
+	_, err = k.Run("bigwebstuff", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	assert.Equal(t, []string{podIP(t, s, "bigwebstuff") + ":80"}, ready(t, s, "testweb"))
 
-	_, err = k.CreateDeployment("bigwebstuff", cluster.DeploymentOptions{Image: "nginx", Replicas: 3, Port: 80})
+	_, err = k.CreateDeployment("bigwebstuff", kubectl.DeploymentOptions{Image: "nginx", Replicas: 3, Port: 80})
 	require.NoError(t, err)
 	// kubectl create deployment labels app=bigwebstuff; the lab's manifest
 	// uses app=testweb, so build that one instead.
@@ -139,7 +140,7 @@ func mustParse(t *testing.T, s string) selector.Selector {
 func TestBookSelectorNarrowsByVersion(t *testing.T) {
 	s, k := start(t, cluster.Config{Seed: 1})
 	for i, v := range []string{"4.1", "4.1", "4.2", "4.2"} {
-		_, err := k.Run("biz1-"+itoa(int32(i)), cluster.RunOptions{Image: "biz1:" + v, Port: 8080,
+		_, err := k.Run("biz1-"+itoa(int32(i)), kubectl.RunOptions{Image: "biz1:" + v, Port: 8080,
 			Labels: map[string]string{"app": "biz1", "zone": "prod", "version": v}})
 		require.NoError(t, err)
 	}
@@ -207,7 +208,7 @@ func TestNamedTargetPortResolvedPerPod(t *testing.T) {
 				Ports: []cluster.ContainerPort{{Name: "http", ContainerPort: port}}}}}})
 		require.NoError(t, err)
 	}
-	_, err := k.Run("noport", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}})
+	_, err := k.Run("noport", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}})
 	require.NoError(t, err)
 	_, err = k.Apply(service("web", selector.Set{"app": "web"}, 80, cluster.FromString("http")))
 	require.NoError(t, err)
@@ -266,9 +267,9 @@ func TestPlaceholderSliceAndLabels(t *testing.T) {
 func TestSlicesHoldAtMostTheMaximum(t *testing.T) {
 	s := clustertest.New(t, cluster.Config{Seed: 1})
 	endpoints.Start(s, endpoints.Options{MaxEndpointsPerSlice: 2})
-	k := s.Kubectl("")
+	k := kubectl.New(s, "")
 	for i := range 5 {
-		_, err := k.Run("p"+itoa(int32(i)), cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+		_, err := k.Run("p"+itoa(int32(i)), kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 		require.NoError(t, err)
 	}
 	_, err := k.Apply(service("web", selector.Set{"app": "web"}, 80, cluster.IntOrString{}))
@@ -287,7 +288,7 @@ func TestSlicesHoldAtMostTheMaximum(t *testing.T) {
 func TestEndpointsCapAtAThousand(t *testing.T) {
 	s := clustertest.New(t, cluster.Config{Seed: 1, Nodes: 5})
 	endpoints.Start(s, endpoints.Options{})
-	k := s.Kubectl("")
+	k := kubectl.New(s, "")
 	_, err := k.Apply(&cluster.ReplicaSet{
 		ObjectMeta: cluster.ObjectMeta{Name: "big"},
 		Spec: cluster.ReplicaSetSpec{Replicas: cluster.Ptr(int32(1010)), Selector: &selector.LabelSelector{MatchLabels: selector.Set{"app": "big"}},

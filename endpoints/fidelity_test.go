@@ -10,6 +10,7 @@ import (
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/cluster/clustertest"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -33,7 +34,7 @@ func triggerTimes(t *testing.T, s *cluster.Sim, svc string) (ep string, sls []st
 // runProbed starts a pod labelled app=web whose readiness probe first
 // passes delay seconds after it starts, so that it gets its IP (Ready
 // False) and turns ready (Ready True) at two distinct times.
-func runProbed(t *testing.T, k *cluster.Kubectl, name string, delay int32) {
+func runProbed(t *testing.T, k *kubectl.Client, name string, delay int32) {
 	t.Helper()
 	_, err := k.Apply(&cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: name, Labels: selector.Set{"app": "web"}},
 		Spec: cluster.PodSpec{Containers: []cluster.Container{{Name: "app", Image: "nginx",
@@ -55,7 +56,7 @@ func TestTriggerTimeAnnotation(t *testing.T) {
 		assert.Equal(t, []string{want}, sls, why)
 	}
 	s.RunFor(1500 * time.Millisecond)
-	_, err := k.Run("web-1", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+	_, err := k.Run("web-1", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 	require.NoError(t, err)
 	s.RunFor(4 * time.Second)
 	_, err = k.Apply(service("web", selector.Set{"app": "web"}, 80, cluster.IntOrString{}))
@@ -103,7 +104,7 @@ func TestTriggerTimeAnnotation(t *testing.T) {
 	// the API's whole seconds and so clears the annotation, as Kubernetes
 	// would.
 	s.RunFor(time.Second)
-	_, err = k.Run("web-3", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+	_, err = k.Run("web-3", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	assert.Equal(t, []string{podIP(t, s, "web-1") + ":80", podIP(t, s, "web-3") + ":80"}, ready(t, s, "web"))
@@ -116,8 +117,8 @@ func TestTriggerTimeAnnotation(t *testing.T) {
 func TestTriggerTimeOnANewSlice(t *testing.T) {
 	s := clustertest.New(t, cluster.Config{Seed: 1})
 	endpoints.Start(s, endpoints.Options{MaxEndpointsPerSlice: 1})
-	k := s.Kubectl("")
-	_, err := k.Run("web-1", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+	k := kubectl.New(s, "")
+	_, err := k.Run("web-1", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 	require.NoError(t, err)
 	s.RunFor(2 * time.Second)
 	_, err = k.Apply(service("web", selector.Set{"app": "web"}, 80, cluster.IntOrString{}))
@@ -157,7 +158,7 @@ func TestHeadlessLabel(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s, k := start(t, cluster.Config{Seed: 1})
-			_, err := k.Run("web-1", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+			_, err := k.Run("web-1", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 			require.NoError(t, err)
 			svc := service("web", selector.Set{"app": "web"}, 80, cluster.IntOrString{})
 			svc.Spec.ClusterIP = tt.clusterIP

@@ -9,6 +9,7 @@ import (
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/cluster/clustertest"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -20,7 +21,7 @@ func TestLabGetEndpoints(t *testing.T) {
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	row := func() []string {
-		out, err := k.Get(cluster.KindEndpoints, cluster.GetOptions{Selector: "!endpoints.kubernetes.io/nothing"})
+		out, err := k.Get(cluster.KindEndpoints, kubectl.GetOptions{Selector: "!endpoints.kubernetes.io/nothing"})
 		require.NoError(t, err)
 		for _, line := range strings.Split(out, "\n") {
 			if f := strings.Fields(line); len(f) > 0 && f[0] == "testweb" {
@@ -32,7 +33,7 @@ func TestLabGetEndpoints(t *testing.T) {
 	}
 	assert.Equal(t, "<none>", row()[1])
 
-	_, err = k.Run("bigwebstuff", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
+	_, err = k.Run("bigwebstuff", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	assert.Equal(t, podIP(t, s, "bigwebstuff")+":80", row()[1])
@@ -50,7 +51,7 @@ func TestLabGetEndpoints(t *testing.T) {
 	assert.Equal(t, []string{"+", "1", "more..."}, r[2:5], "the lab's '+ 1 more...'")
 	assert.Len(t, strings.Split(r[1], ","), 3)
 
-	slices, err := k.Get(cluster.KindEndpointSlice, cluster.GetOptions{Selector: "kubernetes.io/service-name=testweb"})
+	slices, err := k.Get(cluster.KindEndpointSlice, kubectl.GetOptions{Selector: "kubernetes.io/service-name=testweb"})
 	require.NoError(t, err)
 	assert.Contains(t, slices, "IPv4")
 	assert.Contains(t, slices, "+ 1 more...")

@@ -9,6 +9,7 @@ import (
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/cluster/clustertest"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -32,9 +33,9 @@ func TestPlaceholderGoesWhenAnEndpointReturns(t *testing.T) {
 	for _, max := range []int{1, 2, 100} {
 		s := clustertest.New(t, cluster.Config{Seed: 1})
 		endpoints.Start(s, endpoints.Options{MaxEndpointsPerSlice: max})
-		k := s.Kubectl("")
+		k := kubectl.New(s, "")
 		for _, name := range []string{"web-0", "web-1"} {
-			_, err := k.Run(name, cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+			_, err := k.Run(name, kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 			require.NoError(t, err)
 		}
 		_, err := k.Apply(service("web", selector.Set{"app": "web"}, 80, cluster.FromInt(80)))
@@ -51,7 +52,7 @@ func TestPlaceholderGoesWhenAnEndpointReturns(t *testing.T) {
 		require.Empty(t, sls[0].Endpoints)
 		require.Empty(t, sls[0].Ports)
 
-		_, err = k.Run("web-2", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+		_, err = k.Run("web-2", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 		require.NoError(t, err)
 		clustertest.Settle(t, s)
 		sls = slicesOf(s, "web")
@@ -66,7 +67,7 @@ func TestPlaceholderGoesWhenAnEndpointReturns(t *testing.T) {
 // endpoint that returns is a pod relabelled into the Service.
 func TestPlaceholderGoesOnRelabel(t *testing.T) {
 	s, k := start(t, cluster.Config{Seed: 1})
-	_, err := k.Run("web-0", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "other"}, Port: 80})
+	_, err := k.Run("web-0", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "other"}, Port: 80})
 	require.NoError(t, err)
 	_, err = k.Apply(service("web", selector.Set{"app": "web"}, 80, cluster.FromInt(80)))
 	require.NoError(t, err)
@@ -105,12 +106,12 @@ func TestUnfilledPlaceholderOfEndpointsWithoutPorts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := clustertest.New(t, cluster.Config{Seed: 1})
 			endpoints.Start(s, endpoints.Options{MaxEndpointsPerSlice: 1})
-			k := s.Kubectl("")
+			k := kubectl.New(s, "")
 			_, err := k.Apply(tc.svc)
 			require.NoError(t, err)
 			clustertest.Settle(t, s)
 			require.Equal(t, 1, emptySlices(s, "web"), "the placeholder")
-			_, err = k.Run("web-0", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+			_, err = k.Run("web-0", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 			require.NoError(t, err)
 			clustertest.Settle(t, s)
 			assert.Len(t, slicesOf(s, "web"), 2)

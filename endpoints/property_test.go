@@ -11,6 +11,7 @@ import (
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/cluster/clustertest"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -129,7 +130,7 @@ func TestEndpointsMatchBruteForce(t *testing.T) {
 		s := clustertest.New(t, cluster.Config{Seed: rapid.Uint64().Draw(t, "seed"), Timing: timing, Zones: zones})
 		maxPerSlice := rapid.IntRange(1, 4).Draw(t, "maxPerSlice")
 		endpoints.Start(s, endpoints.Options{MaxEndpointsPerSlice: maxPerSlice})
-		k := s.Kubectl("")
+		k := kubectl.New(s, "")
 		steps := rapid.IntRange(1, 25).Draw(t, "steps")
 		for range steps {
 			switch rapid.IntRange(0, 10).Draw(t, "action") {
@@ -258,9 +259,9 @@ func TestEndpointsMatchBruteForceAtScale(t *testing.T) {
 	// with overlapping selectors, checked once.
 	s := clustertest.New(t, cluster.Config{Seed: 3})
 	endpoints.Start(s, endpoints.Options{})
-	k := s.Kubectl("")
+	k := kubectl.New(s, "")
 	for i := range 60 {
-		_, err := k.Run(fmt.Sprintf("p%02d", i), cluster.RunOptions{Image: "nginx", Port: 80,
+		_, err := k.Run(fmt.Sprintf("p%02d", i), kubectl.RunOptions{Image: "nginx", Port: 80,
 			Labels: map[string]string{"app": []string{"a", "b", "c"}[i%3], "tier": []string{"x", "y"}[i%2]}})
 		if err != nil {
 			t.Fatal(err)

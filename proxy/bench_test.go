@@ -10,6 +10,7 @@ import (
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/dns"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/proxy"
 	"github.com/svcsim/svcsim/selector"
 )
@@ -31,7 +32,7 @@ func flipWorld(tb testing.TB, n int32) (*cluster.Sim, *proxy.Proxies) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	k := s.Kubectl("")
+	k := kubectl.New(s, "")
 	must := func(err error) {
 		if err != nil {
 			tb.Fatal(err)
@@ -47,7 +48,7 @@ func flipWorld(tb testing.TB, n int32) (*cluster.Sim, *proxy.Proxies) {
 	_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "blue-green-svc"},
 		Spec: cluster.ServiceSpec{Selector: selector.Set{"method": "blue-green"}, Ports: []cluster.ServicePort{{Port: 80, TargetPort: cluster.FromInt(9898)}}}})
 	must(err)
-	_, err = k.Run("bgtest", cluster.RunOptions{Image: "busybox:1.27"})
+	_, err = k.Run("bgtest", kubectl.RunOptions{Image: "busybox:1.27"})
 	must(err)
 	must(s.Settle())
 	must(k.LabelSelected(cluster.KindPod, "demo=blue-rs", "method=blue-green"))
@@ -58,7 +59,7 @@ func flipWorld(tb testing.TB, n int32) (*cluster.Sim, *proxy.Proxies) {
 // flip sends rate requests a second for 100 s of virtual time, while
 // green joins the Service at 30 s and blue leaves it at 60 s.
 func flip(tb testing.TB, s *cluster.Sim, p *proxy.Proxies, rate int) *proxy.Tally {
-	k := s.Kubectl("")
+	k := kubectl.New(s, "")
 	ty, err := p.Generate(proxy.Load{Request: proxy.Request{From: proxy.FromPod("", "bgtest"), URL: "blue-green-svc"},
 		Rate: float64(rate), Duration: 100 * time.Second, GroupBy: "demo"})
 	if err != nil {

@@ -11,12 +11,13 @@ import (
 	"github.com/svcsim/svcsim/cluster/clustertest"
 	"github.com/svcsim/svcsim/dns"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/proxy"
 	"github.com/svcsim/svcsim/selector"
 )
 
 // world is a cluster with the endpoints controller and kube-proxies.
-func world(t *testing.T, cfg cluster.Config) (*cluster.Sim, *cluster.Kubectl, *proxy.Proxies) {
+func world(t *testing.T, cfg cluster.Config) (*cluster.Sim, *kubectl.Client, *proxy.Proxies) {
 	t.Helper()
 	s := clustertest.New(t, cfg)
 	endpoints.Start(s, endpoints.Options{})
@@ -24,7 +25,7 @@ func world(t *testing.T, cfg cluster.Config) (*cluster.Sim, *cluster.Kubectl, *p
 	require.NoError(t, err)
 	p, err := proxy.Start(s, proxy.Options{DNS: d})
 	require.NoError(t, err)
-	return s, s.Kubectl(""), p
+	return s, kubectl.New(s, ""), p
 }
 
 func svcIP(t *testing.T, s *cluster.Sim, name string) string {
@@ -51,7 +52,7 @@ func TestLabTestwebRefusedThenAnswered(t *testing.T) {
 	r := p.Connect("node-1", "10.244.0.100", ip, 80)
 	assert.Equal(t, proxy.Refused, r.Outcome, "no endpoints: kube-proxy REJECTs (the lab's transcript shows an older timeout)")
 
-	_, err = k.Run("bigwebstuff", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
+	_, err = k.Run("bigwebstuff", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	r = p.Connect("node-2", "10.244.1.100", ip, 80)
@@ -65,7 +66,7 @@ func TestLabTestwebRefusedThenAnswered(t *testing.T) {
 	assert.Equal(t, proxy.TimedOut, p.Connect("node-1", "x", "10.99.99.99", 80).Outcome, "an address nobody has")
 }
 
-func blueGreen(t *testing.T, cfg cluster.Config, preStop int64) (*cluster.Sim, *cluster.Kubectl, *proxy.Proxies) {
+func blueGreen(t *testing.T, cfg cluster.Config, preStop int64) (*cluster.Sim, *kubectl.Client, *proxy.Proxies) {
 	s, k, p := world(t, cfg)
 	for _, color := range []string{"blue", "green"} {
 		tmpl := cluster.PodTemplateSpec{ObjectMeta: cluster.ObjectMeta{Labels: selector.Set{"demo": color + "-rs"}},
@@ -160,7 +161,7 @@ func TestLagHazard(t *testing.T) {
 
 func TestNodePortTrafficPolicy(t *testing.T) {
 	s, k, p := world(t, cluster.Config{Seed: 1})
-	_, err := k.Run("web", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+	_, err := k.Run("web", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 	require.NoError(t, err)
 	for _, policy := range []string{"Cluster", "Local"} {
 		_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "web-" + map[string]string{"Cluster": "c", "Local": "l"}[policy]},
@@ -191,7 +192,7 @@ func TestMinSyncPeriodBatches(t *testing.T) {
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	ip := svcIP(t, s, "web")
-	_, err = k.Run("a", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+	_, err = k.Run("a", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 	require.NoError(t, err)
 	s.RunFor(0)
 	assert.Equal(t, proxy.Refused, p.Connect("node-1", "c", ip, 80).Outcome, "the proxy synced less than a second ago: not yet")

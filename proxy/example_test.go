@@ -8,6 +8,7 @@ import (
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/dns"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/proxy"
 	"github.com/svcsim/svcsim/selector"
 )
@@ -19,17 +20,17 @@ func ExampleProxies_Do() {
 	endpoints.Start(s, endpoints.Options{})
 	d, _ := dns.Start(s, dns.Options{})
 	p, _ := proxy.Start(s, proxy.Options{DNS: d})
-	k := s.Kubectl("")
+	k := kubectl.New(s, "")
 
 	k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "testweb"},
 		Spec: cluster.ServiceSpec{Selector: selector.Set{"app": "testweb"}, Ports: []cluster.ServicePort{{Port: 80}}}})
-	k.Run("testclient", cluster.RunOptions{Image: "busybox:1.27"})
+	k.Run("testclient", kubectl.RunOptions{Image: "busybox:1.27"})
 	s.Settle()
 	wget := proxy.Request{From: proxy.FromPod("default", "testclient"), URL: "testweb"}
 	r, _ := p.Do(wget)
 	fmt.Println(r.Outcome)
 
-	k.Run("bigwebstuff", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
+	k.Run("bigwebstuff", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
 	s.Settle()
 	r, _ = p.Do(wget)
 	fmt.Println(r.Outcome, r.Status, r.Pod, len(r.Body), "bytes")
@@ -44,7 +45,7 @@ func ExampleProxies_Generate() {
 	endpoints.Start(s, endpoints.Options{})
 	d, _ := dns.Start(s, dns.Options{})
 	p, _ := proxy.Start(s, proxy.Options{DNS: d})
-	k := s.Kubectl("")
+	k := kubectl.New(s, "")
 	for _, color := range []string{"blue", "green"} {
 		k.Apply(&cluster.ReplicaSet{ObjectMeta: cluster.ObjectMeta{Name: color},
 			Spec: cluster.ReplicaSetSpec{Replicas: cluster.Ptr(int32(3)),
@@ -54,7 +55,7 @@ func ExampleProxies_Generate() {
 	}
 	k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "bg"},
 		Spec: cluster.ServiceSpec{Selector: selector.Set{"method": "blue-green"}, Ports: []cluster.ServicePort{{Port: 80, TargetPort: cluster.FromInt(9898)}}}})
-	k.Run("client", cluster.RunOptions{Image: "busybox"})
+	k.Run("client", kubectl.RunOptions{Image: "busybox"})
 	s.Settle()
 	k.LabelSelected(cluster.KindPod, "demo=blue", "method=blue-green")
 	s.Settle()

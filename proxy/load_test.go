@@ -10,16 +10,17 @@ import (
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/cluster/clustertest"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/proxy"
 	"github.com/svcsim/svcsim/selector"
 )
 
 func webWorld(t *testing.T, seed uint64, replicas int32) (*cluster.Sim, *proxy.Proxies) {
 	s, k, p := world(t, cluster.Config{Seed: seed})
-	_, err := k.CreateDeployment("web", cluster.DeploymentOptions{Image: "rxmllc/hostinfo", Replicas: replicas, Port: 9898})
+	_, err := k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "rxmllc/hostinfo", Replicas: replicas, Port: 9898})
 	require.NoError(t, err)
 	service(t, k, "web", selector.Set{"app": "web"}, 80, 9898)
-	_, err = k.Run("c", cluster.RunOptions{Image: "busybox"})
+	_, err = k.Run("c", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	return s, p
@@ -78,7 +79,7 @@ func TestLoadStopAndClientGone(t *testing.T) {
 	ty, err := p.Generate(proxy.Load{Request: proxy.Request{From: proxy.FromPod("", "c"), URL: "web"}, Rate: 100})
 	require.NoError(t, err)
 	s.RunFor(time.Second)
-	require.NoError(t, s.Kubectl("").Delete(cluster.KindPod, "c", cluster.DeleteOptions{GracePeriodSeconds: cluster.Ptr(int64(0)), Force: true}))
+	require.NoError(t, kubectl.New(s, "").Delete(cluster.KindPod, "c", cluster.DeleteOptions{GracePeriodSeconds: cluster.Ptr(int64(0)), Force: true}))
 	s.RunFor(time.Second)
 	ty.Stop()
 	s.RunFor(time.Second)
@@ -110,7 +111,7 @@ func TestLoadIsDeterministic(t *testing.T) {
 // not one request lost with instant propagation.
 func TestLabSection4Series(t *testing.T) {
 	s, k, p := blueGreen(t, cluster.Config{Seed: 1}, 0)
-	_, err := k.Run("bgtest", cluster.RunOptions{Image: "busybox:1.27"})
+	_, err := k.Run("bgtest", kubectl.RunOptions{Image: "busybox:1.27"})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	ty, err := p.Generate(proxy.Load{Request: proxy.Request{From: proxy.FromPod("", "bgtest"), URL: "blue-green-svc"},
@@ -154,7 +155,7 @@ func TestLabSection4Series(t *testing.T) {
 func TestLagHazardUnderLoad(t *testing.T) {
 	run := func(t *testing.T, preStop int64, careful bool) proxy.Counts {
 		s, k, p := blueGreen(t, cluster.Config{Seed: 5, Timing: cluster.Realistic()}, preStop)
-		_, err := k.Run("bgtest", cluster.RunOptions{Image: "busybox:1.27"})
+		_, err := k.Run("bgtest", kubectl.RunOptions{Image: "busybox:1.27"})
 		require.NoError(t, err)
 		clustertest.Settle(t, s)
 		ty, err := p.Generate(proxy.Load{Request: proxy.Request{From: proxy.FromPod("", "bgtest"), URL: "blue-green-svc"},
@@ -189,12 +190,12 @@ func TestLagHazardUnderLoad(t *testing.T) {
 
 func TestAffinitySurvivesSyncs(t *testing.T) {
 	s, k, p := world(t, cluster.Config{Seed: 4})
-	_, err := k.CreateDeployment("web", cluster.DeploymentOptions{Image: "rxmllc/hostinfo", Replicas: 5, Port: 9898})
+	_, err := k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "rxmllc/hostinfo", Replicas: 5, Port: 9898})
 	require.NoError(t, err)
 	_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "web"},
 		Spec: cluster.ServiceSpec{Selector: selector.Set{"app": "web"}, SessionAffinity: "ClientIP", Ports: []cluster.ServicePort{{Port: 80, TargetPort: cluster.FromInt(9898)}}}})
 	require.NoError(t, err)
-	_, err = k.Run("c", cluster.RunOptions{Image: "busybox"})
+	_, err = k.Run("c", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	c := proxy.FromPod("", "c")
@@ -221,12 +222,12 @@ func TestPeriodicResync(t *testing.T) {
 
 func TestHeadlessServiceByName(t *testing.T) {
 	s, k, p := world(t, cluster.Config{Seed: 1})
-	_, err := k.CreateDeployment("db", cluster.DeploymentOptions{Image: "rxmllc/hostinfo", Replicas: 3, Port: 9898})
+	_, err := k.CreateDeployment("db", kubectl.DeploymentOptions{Image: "rxmllc/hostinfo", Replicas: 3, Port: 9898})
 	require.NoError(t, err)
 	_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "db"},
 		Spec: cluster.ServiceSpec{ClusterIP: cluster.ClusterIPNone, Selector: selector.Set{"app": "db"}, Ports: []cluster.ServicePort{{Port: 9898}}}})
 	require.NoError(t, err)
-	_, err = k.Run("c", cluster.RunOptions{Image: "busybox"})
+	_, err = k.Run("c", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	seen := map[string]bool{}

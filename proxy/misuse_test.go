@@ -9,6 +9,7 @@ import (
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/dns"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/proxy"
 )
 
@@ -68,7 +69,7 @@ func TestMisuseFailsAtTheCall(t *testing.T) {
 // panic later inside the loop.
 func TestSendWithoutCallback(t *testing.T) {
 	s, k, p := world(t, cluster.Config{})
-	_, err := k.Run("web", cluster.RunOptions{Image: "nginx", Port: 80})
+	_, err := k.Run("web", kubectl.RunOptions{Image: "nginx", Port: 80})
 	require.NoError(t, err)
 	require.NoError(t, s.Settle())
 	pod, ok := cluster.GetAs[*cluster.Pod](s, "default", "web")

@@ -12,12 +12,13 @@ import (
 	"github.com/svcsim/svcsim/cluster/clustertest"
 	"github.com/svcsim/svcsim/dns"
 	"github.com/svcsim/svcsim/endpoints"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/proxy"
 	"github.com/svcsim/svcsim/selector"
 )
 
 // slowWeb is a pod whose app answers after latency, behind the Service web.
-func slowWeb(t *testing.T, latency time.Duration) (*cluster.Sim, *cluster.Kubectl, *proxy.Proxies) {
+func slowWeb(t *testing.T, latency time.Duration) (*cluster.Sim, *kubectl.Client, *proxy.Proxies) {
 	s, k, p := world(t, cluster.Config{Seed: 2})
 	require.NoError(t, p.Apps().Register("slow", proxy.App{Ports: []int32{80}, Serve: func(*proxy.Incoming) proxy.Reply {
 		return proxy.Reply{Body: "done\n", Latency: latency}
@@ -25,7 +26,7 @@ func slowWeb(t *testing.T, latency time.Duration) (*cluster.Sim, *cluster.Kubect
 	_, err := k.Apply(&cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: "web", Labels: selector.Set{"app": "web"}},
 		Spec: cluster.PodSpec{Containers: []cluster.Container{{Name: "web", Image: "slow"}}}})
 	require.NoError(t, err)
-	_, err = k.Run("c", cluster.RunOptions{Image: "busybox"})
+	_, err = k.Run("c", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	service(t, k, "web", selector.Set{"app": "web"}, 80, 0)
 	clustertest.Settle(t, s)
@@ -95,7 +96,7 @@ func TestClusterPolicyMasquerades(t *testing.T) {
 	require.NoError(t, p.Apps().Register("echo", proxy.App{Ports: []int32{80}, Serve: func(in *proxy.Incoming) proxy.Reply {
 		return proxy.Reply{Body: in.Client}
 	}}))
-	_, err := k.Run("web", cluster.RunOptions{Image: "echo", Labels: map[string]string{"app": "web"}, Port: 80})
+	_, err := k.Run("web", kubectl.RunOptions{Image: "echo", Labels: map[string]string{"app": "web"}, Port: 80})
 	require.NoError(t, err)
 	_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "web"},
 		Spec: cluster.ServiceSpec{Type: cluster.ServiceTypeLoadBalancer, Selector: selector.Set{"app": "web"}, Ports: []cluster.ServicePort{{Port: 80}}}})
@@ -112,10 +113,10 @@ func TestClusterPolicyMasquerades(t *testing.T) {
 // A response keeps the labels the pod had when it answered.
 func TestResponseLabelsAreASnapshot(t *testing.T) {
 	s, k, p := world(t, cluster.Config{Seed: 1})
-	_, err := k.Run("web", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web", "v": "1"}, Port: 80})
+	_, err := k.Run("web", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web", "v": "1"}, Port: 80})
 	require.NoError(t, err)
 	service(t, k, "web", selector.Set{"app": "web"}, 80, 0)
-	_, err = k.Run("c", cluster.RunOptions{Image: "busybox"})
+	_, err = k.Run("c", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	r := get(t, p, proxy.FromPod("", "c"), "web")
@@ -152,10 +153,10 @@ func TestStaleRuleToReusedAddressNamesWhoAnswered(t *testing.T) {
 	require.NoError(t, err)
 	p, err := proxy.Start(s, proxy.Options{DNS: d, Lag: cluster.Fixed(time.Minute)})
 	require.NoError(t, err)
-	k := s.Kubectl("")
-	_, err = k.Run("old", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web", "v": "old"}, Port: 80})
+	k := kubectl.New(s, "")
+	_, err = k.Run("old", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web", "v": "old"}, Port: 80})
 	require.NoError(t, err)
-	_, err = k.Run("c", cluster.RunOptions{Image: "busybox"})
+	_, err = k.Run("c", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	service(t, k, "web", selector.Set{"app": "web"}, 80, 0)
 	clustertest.Settle(t, s)
@@ -164,7 +165,7 @@ func TestStaleRuleToReusedAddressNamesWhoAnswered(t *testing.T) {
 	s.RunFor(time.Millisecond)
 	for i := 0; i < 10; i++ {
 		name := fmt.Sprintf("f%d", i)
-		_, err = k.Run(name, cluster.RunOptions{Image: "httpd", Labels: map[string]string{"app": "other"}, Port: 80})
+		_, err = k.Run(name, kubectl.RunOptions{Image: "httpd", Labels: map[string]string{"app": "other"}, Port: 80})
 		require.NoError(t, err)
 		s.RunFor(time.Millisecond)
 		if ps := podsOf(t, s, "app=other"); len(ps) > 0 {
@@ -188,7 +189,7 @@ func TestStaleRuleToReusedAddressNamesWhoAnswered(t *testing.T) {
 func TestAffinityIsPerService(t *testing.T) {
 	for seed := uint64(1); seed < 20; seed++ {
 		s, k, p := world(t, cluster.Config{Seed: seed})
-		_, err := k.CreateDeployment("web", cluster.DeploymentOptions{Image: "nginx", Replicas: 3, Port: 80})
+		_, err := k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "nginx", Replicas: 3, Port: 80})
 		require.NoError(t, err)
 		mk := func(name string, ext []string) {
 			_, err := k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: name},
@@ -226,13 +227,13 @@ func TestAffinityIsPerService(t *testing.T) {
 // same name, pauses while its node is down, and leaves nothing in flight.
 func TestLoadFollowsItsClientPod(t *testing.T) {
 	s, p := webWorld(t, 1, 1)
-	k := s.Kubectl("")
+	k := kubectl.New(s, "")
 	ty, err := p.Generate(proxy.Load{Request: proxy.Request{From: proxy.FromPod("", "c"), URL: "web"}, Rate: 10})
 	require.NoError(t, err)
 	s.RunFor(time.Second)
 	c0 := podsOf(t, s, "run=c")[0]
 	require.NoError(t, k.Delete(cluster.KindPod, "c", cluster.DeleteOptions{Force: true}))
-	_, err = k.Run("c", cluster.RunOptions{Image: "busybox"})
+	_, err = k.Run("c", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	s.RunFor(2 * time.Second)
 	c1 := podsOf(t, s, "run=c")[0]
@@ -268,7 +269,7 @@ func TestLoadThroughANodeOutage(t *testing.T) {
 // checks stop sending to it.
 func TestDownNodeCarriesNoTraffic(t *testing.T) {
 	s, k, p := world(t, cluster.Config{Seed: 1, LoadBalancerIPs: []string{"198.51.100.10"}})
-	_, err := k.CreateDeployment("web", cluster.DeploymentOptions{Image: "nginx", Replicas: 3, Port: 80})
+	_, err := k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "nginx", Replicas: 3, Port: 80})
 	require.NoError(t, err)
 	_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "web"},
 		Spec: cluster.ServiceSpec{Type: cluster.ServiceTypeLoadBalancer, Selector: selector.Set{"app": "web"}, Ports: []cluster.ServicePort{{Port: 80}}}})
@@ -311,7 +312,7 @@ func TestAppRegistriesAreIndependent(t *testing.T) {
 	defer func() { *app = orig }()
 
 	s2, k2, p2 := world(t, cluster.Config{Seed: 1})
-	_, err := k2.Run("web", cluster.RunOptions{Image: "other:v9", Port: 80})
+	_, err := k2.Run("web", kubectl.RunOptions{Image: "other:v9", Port: 80})
 	require.NoError(t, err)
 	clustertest.Settle(t, s2)
 	ip := podsOf(t, s2, "")[0].Status.PodIP
@@ -326,10 +327,10 @@ func TestOverlappingRequestsKeepTheirOwnResponses(t *testing.T) {
 	require.NoError(t, p.Apps().Register("echo", proxy.App{Ports: []int32{80}, Serve: func(in *proxy.Incoming) proxy.Reply {
 		return proxy.Reply{Body: in.Path, Latency: time.Duration(in.Rand.IntN(7000)) * time.Millisecond}
 	}}))
-	_, err := k.CreateDeployment("web", cluster.DeploymentOptions{Image: "echo", Replicas: 3, Port: 80})
+	_, err := k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "echo", Replicas: 3, Port: 80})
 	require.NoError(t, err)
 	service(t, k, "web", selector.Set{"app": "web"}, 80, 0)
-	_, err = k.Run("c", cluster.RunOptions{Image: "busybox"})
+	_, err = k.Run("c", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	calls := map[string]int{}

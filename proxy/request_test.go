@@ -12,11 +12,12 @@ import (
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/cluster/clustertest"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/proxy"
 	"github.com/svcsim/svcsim/selector"
 )
 
-func service(t *testing.T, k *cluster.Kubectl, name string, sel selector.Set, port, target int32) {
+func service(t *testing.T, k *kubectl.Client, name string, sel selector.Set, port, target int32) {
 	t.Helper()
 	sp := cluster.ServicePort{Port: port}
 	if target != 0 {
@@ -39,7 +40,7 @@ func get(t *testing.T, p *proxy.Proxies, from proxy.Client, url string) proxy.Re
 func TestLabSection1(t *testing.T) {
 	s, k, p := world(t, cluster.Config{Seed: 1})
 	service(t, k, "testweb", selector.Set{"app": "testweb"}, 80, 0)
-	_, err := k.Run("testclient", cluster.RunOptions{Image: "busybox:1.27"})
+	_, err := k.Run("testclient", kubectl.RunOptions{Image: "busybox:1.27"})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	client := proxy.FromPod("default", "testclient")
@@ -49,7 +50,7 @@ func TestLabSection1(t *testing.T) {
 	assert.Equal(t, svcIP(t, s, "testweb"), r.Addr, "the name resolves even with no endpoints")
 	assert.Zero(t, r.Latency())
 
-	_, err = k.Run("bigwebstuff", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
+	_, err = k.Run("bigwebstuff", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	r = get(t, p, client, "testweb")
@@ -82,9 +83,9 @@ func TestLabSection1(t *testing.T) {
 func TestLabSection3(t *testing.T) {
 	s, k, p := world(t, cluster.Config{Seed: 3})
 	service(t, k, "testweb", selector.Set{"app": "testweb"}, 80, 0)
-	_, err := k.Run("testclient", cluster.RunOptions{Image: "busybox:1.27"})
+	_, err := k.Run("testclient", kubectl.RunOptions{Image: "busybox:1.27"})
 	require.NoError(t, err)
-	_, err = k.Run("bigwebstuff", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
+	_, err = k.Run("bigwebstuff", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "testweb"}, Port: 80})
 	require.NoError(t, err)
 	for _, d := range []struct {
 		name, image string
@@ -116,10 +117,10 @@ func TestLabSection3(t *testing.T) {
 
 func TestTargetPortNobodyListensOn(t *testing.T) {
 	s, k, p := world(t, cluster.Config{Seed: 1})
-	_, err := k.Run("web", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 8080})
+	_, err := k.Run("web", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 8080})
 	require.NoError(t, err)
 	service(t, k, "web", selector.Set{"app": "web"}, 80, 8080)
-	_, err = k.Run("c", cluster.RunOptions{Image: "busybox"})
+	_, err = k.Run("c", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	r := get(t, p, proxy.FromPod("", "c"), "web")
@@ -131,7 +132,7 @@ func TestTargetPortNobodyListensOn(t *testing.T) {
 
 func TestClientsFromNodesAndOutside(t *testing.T) {
 	s, k, p := world(t, cluster.Config{Seed: 1, LoadBalancerIPs: []string{"198.51.100.10"}})
-	_, err := k.Run("web", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+	_, err := k.Run("web", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 	require.NoError(t, err)
 	_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "web"},
 		Spec: cluster.ServiceSpec{Type: cluster.ServiceTypeLoadBalancer, Selector: selector.Set{"app": "web"}, Ports: []cluster.ServicePort{{Port: 80}}}})
@@ -179,13 +180,13 @@ func TestUserApps(t *testing.T) {
 	require.NoError(t, p.Apps().Register("shop:slow", proxy.App{Ports: []int32{8080}, Serve: func(*proxy.Incoming) proxy.Reply {
 		return proxy.Reply{Body: "slow\n", Latency: 6 * time.Second}
 	}}))
-	_, err := k.Run("canary", cluster.RunOptions{Image: "docker.io/library/shop:v2", Labels: map[string]string{"app": "shop"}})
+	_, err := k.Run("canary", kubectl.RunOptions{Image: "docker.io/library/shop:v2", Labels: map[string]string{"app": "shop"}})
 	require.NoError(t, err)
-	_, err = k.Run("slow", cluster.RunOptions{Image: "shop:slow", Labels: map[string]string{"app": "slow"}})
+	_, err = k.Run("slow", kubectl.RunOptions{Image: "shop:slow", Labels: map[string]string{"app": "slow"}})
 	require.NoError(t, err)
-	_, err = k.Run("plain", cluster.RunOptions{Image: "shop:v1", Labels: map[string]string{"app": "plain"}, Port: 7000})
+	_, err = k.Run("plain", kubectl.RunOptions{Image: "shop:v1", Labels: map[string]string{"app": "plain"}, Port: 7000})
 	require.NoError(t, err)
-	_, err = k.Run("c", cluster.RunOptions{Image: "busybox"})
+	_, err = k.Run("c", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	service(t, k, "shop", selector.Set{"app": "shop"}, 80, 8080)
 	service(t, k, "slow", selector.Set{"app": "slow"}, 80, 8080)
@@ -230,7 +231,7 @@ func TestInFlightRequests(t *testing.T) {
 		_, err := k.Apply(&cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: "web", Labels: selector.Set{"app": "web"}},
 			Spec: cluster.PodSpec{OnSIGTERM: sigterm, DrainSeconds: 10, Containers: []cluster.Container{{Name: "web", Image: "slow"}}}})
 		require.NoError(t, err)
-		_, err = k.Run("c", cluster.RunOptions{Image: "busybox"})
+		_, err = k.Run("c", kubectl.RunOptions{Image: "busybox"})
 		require.NoError(t, err)
 		service(t, k, "web", selector.Set{"app": "web"}, 80, 0)
 		clustertest.Settle(t, s)
@@ -245,7 +246,7 @@ func TestInFlightRequests(t *testing.T) {
 		s, p, c := setup(t, cluster.SigtermExit)
 		r := send(t, p, c)
 		s.RunFor(time.Second)
-		require.NoError(t, s.Kubectl("").Delete(cluster.KindPod, "web", cluster.DeleteOptions{}))
+		require.NoError(t, kubectl.New(s, "").Delete(cluster.KindPod, "web", cluster.DeleteOptions{}))
 		s.RunFor(2 * time.Second)
 		assert.Equal(t, proxy.Reset, r.Outcome)
 	})
@@ -253,7 +254,7 @@ func TestInFlightRequests(t *testing.T) {
 		s, p, c := setup(t, cluster.SigtermDrain)
 		r := send(t, p, c)
 		s.RunFor(time.Second)
-		require.NoError(t, s.Kubectl("").Delete(cluster.KindPod, "web", cluster.DeleteOptions{}))
+		require.NoError(t, kubectl.New(s, "").Delete(cluster.KindPod, "web", cluster.DeleteOptions{}))
 		s.RunFor(2 * time.Second)
 		assert.Equal(t, proxy.Answered, r.Outcome, "a draining app finishes what it accepted")
 		assert.Equal(t, "done\n", r.Body)
@@ -280,7 +281,7 @@ func TestInFlightRequests(t *testing.T) {
 
 func TestBadRequestsChangeNothing(t *testing.T) {
 	s, k, p := world(t, cluster.Config{Seed: 1})
-	_, err := k.Run("c", cluster.RunOptions{Image: "busybox"})
+	_, err := k.Run("c", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	c := proxy.FromPod("", "c")
@@ -342,7 +343,7 @@ func TestBadRequestsChangeNothing(t *testing.T) {
 
 func TestNotRunningClient(t *testing.T) {
 	s, k, p := world(t, cluster.Config{Seed: 1, Timing: cluster.Realistic()})
-	_, err := k.Run("c", cluster.RunOptions{Image: "busybox"})
+	_, err := k.Run("c", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	_, err = p.Do(proxy.Request{From: proxy.FromPod("", "c"), URL: "web"})
 	assert.ErrorIs(t, err, proxy.ErrNoClient, "not yet scheduled")
@@ -376,7 +377,7 @@ func TestLoadBalancerHealthChecks(t *testing.T) {
 
 func TestExternalNameAndPodIPClients(t *testing.T) {
 	s, k, p := world(t, cluster.Config{Seed: 1})
-	_, err := k.Run("web", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+	_, err := k.Run("web", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 	require.NoError(t, err)
 	service(t, k, "web", selector.Set{"app": "web"}, 80, 0)
 	for name, target := range map[string]string{"alias": "web.default.svc.cluster.local", "far": "example.com"} {
@@ -384,7 +385,7 @@ func TestExternalNameAndPodIPClients(t *testing.T) {
 			Spec: cluster.ServiceSpec{Type: cluster.ServiceTypeExternalName, ExternalName: target}})
 		require.NoError(t, err)
 	}
-	_, err = k.Run("c", cluster.RunOptions{Image: "busybox"})
+	_, err = k.Run("c", kubectl.RunOptions{Image: "busybox"})
 	require.NoError(t, err)
 	clustertest.Settle(t, s)
 	client := proxy.FromPodIP(podsOf(t, s, "run=c")[0].Status.PodIP)
@@ -424,9 +425,9 @@ func TestNewConnectionsDuringTermination(t *testing.T) {
 
 // localLB is one nginx pod behind the LoadBalancer Service web, with
 // externalTrafficPolicy Local, at 198.51.100.10.
-func localLB(t *testing.T) (*cluster.Sim, *cluster.Kubectl, *proxy.Proxies, *cluster.Service) {
+func localLB(t *testing.T) (*cluster.Sim, *kubectl.Client, *proxy.Proxies, *cluster.Service) {
 	s, k, p := world(t, cluster.Config{Seed: 1, LoadBalancerIPs: []string{"198.51.100.10"}})
-	_, err := k.Run("web", cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
+	_, err := k.Run("web", kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": "web"}, Port: 80})
 	require.NoError(t, err)
 	_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "web"},
 		Spec: cluster.ServiceSpec{Type: cluster.ServiceTypeLoadBalancer, ExternalTrafficPolicy: "Local", Selector: selector.Set{"app": "web"}, Ports: []cluster.ServicePort{{Port: 80}}}})

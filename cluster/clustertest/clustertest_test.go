@@ -11,6 +11,7 @@ import (
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/cluster/clustertest"
+	"github.com/svcsim/svcsim/kubectl"
 )
 
 // recorder is a TB that records instead of failing, to test the helpers'
@@ -37,7 +38,7 @@ func (r *recorder) finish() {
 func TestFailingTestPrintsTrace(t *testing.T) {
 	r := &recorder{}
 	s := clustertest.New(r, cluster.Config{Seed: 42})
-	_, err := s.Kubectl("").Run("web", cluster.RunOptions{Image: "nginx"})
+	_, err := kubectl.New(s, "").Run("web", kubectl.RunOptions{Image: "nginx"})
 	require.NoError(t, err)
 	clustertest.Settle(r, s)
 	r.failed = true
@@ -65,7 +66,7 @@ func TestBadConfigFails(t *testing.T) {
 func TestReportKeepsTheTail(t *testing.T) {
 	s := clustertest.New(t, cluster.Config{})
 	for i := range 100 {
-		_, err := s.Kubectl("").Run(fmt.Sprintf("p%d", i), cluster.RunOptions{Image: "nginx"})
+		_, err := kubectl.New(s, "").Run(fmt.Sprintf("p%d", i), kubectl.RunOptions{Image: "nginx"})
 		require.NoError(t, err)
 	}
 	clustertest.Settle(t, s)

@@ -1,7 +1,8 @@
-package cluster
+package kubectl
 
 import (
 	"fmt"
+	"github.com/svcsim/svcsim/cluster"
 	"io"
 	"net"
 	"strconv"
@@ -23,7 +24,7 @@ func listWithMore(items []string, total int) string {
 // does: the ready addresses as ip:port, subset by subset and port by port,
 // at most three and then "+ N more..."; "<none>" with no subsets, and an
 // empty cell when only not-ready addresses exist. A nil ep has no subsets.
-func FormatEndpoints(ep *Endpoints) string {
+func FormatEndpoints(ep *cluster.Endpoints) string {
 	if ep == nil || len(ep.Subsets) == 0 {
 		return "<none>"
 	}
@@ -53,7 +54,7 @@ func FormatEndpoints(ep *Endpoints) string {
 }
 
 // PrintEndpoints writes `kubectl get endpoints`: NAME ENDPOINTS AGE.
-func PrintEndpoints(w io.Writer, now Time, eps []*Endpoints) error {
+func PrintEndpoints(w io.Writer, now cluster.Time, eps []*cluster.Endpoints) error {
 	if err := printable(w, "PrintEndpoints", eps...); err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func PrintEndpoints(w io.Writer, now Time, eps []*Endpoints) error {
 // PrintEndpointSlices writes `kubectl get endpointslices`: NAME ADDRESSTYPE
 // PORTS ENDPOINTS AGE, with every endpoint's address whatever its
 // readiness, at most three of each, "<unset>" when there are none.
-func PrintEndpointSlices(w io.Writer, now Time, sls []*EndpointSlice) error {
+func PrintEndpointSlices(w io.Writer, now cluster.Time, sls []*cluster.EndpointSlice) error {
 	if err := printable(w, "PrintEndpointSlices", sls...); err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func PrintEndpointSlices(w io.Writer, now Time, sls []*EndpointSlice) error {
 
 // DescribeEndpoints writes `kubectl describe endpoints`: the metadata, then
 // each subset's ready and not-ready addresses and its ports, then events.
-func DescribeEndpoints(w io.Writer, now Time, ep *Endpoints, events []Event) error {
+func DescribeEndpoints(w io.Writer, now cluster.Time, ep *cluster.Endpoints, events []cluster.Event) error {
 	if err := printable(w, "DescribeEndpoints", ep); err != nil {
 		return err
 	}
@@ -133,9 +134,9 @@ func DescribeEndpoints(w io.Writer, now Time, ep *Endpoints, events []Event) err
 		}
 		d.line(0, "\n")
 	}
-	var own []Event
+	var own []cluster.Event
 	for _, e := range events {
-		if e.Kind == KindEndpoints && e.Namespace == ep.Namespace && e.Name == ep.Name {
+		if e.Kind == cluster.KindEndpoints && e.Namespace == ep.Namespace && e.Name == ep.Name {
 			own = append(own, e)
 		}
 	}
@@ -150,7 +151,7 @@ func DescribeEndpoints(w io.Writer, now Time, ep *Endpoints, events []Event) err
 // metadata, the address type and ports, then each endpoint with its
 // readiness, hostname, pod, node and zone, then events. A nil slice is an
 // error.
-func DescribeEndpointSlice(w io.Writer, now Time, sl *EndpointSlice, events []Event) error {
+func DescribeEndpointSlice(w io.Writer, now cluster.Time, sl *cluster.EndpointSlice, events []cluster.Event) error {
 	if err := printable(w, "DescribeEndpointSlice", sl); err != nil {
 		return err
 	}
@@ -202,9 +203,9 @@ func DescribeEndpointSlice(w io.Writer, now Time, sl *EndpointSlice, events []Ev
 			d.line(2, "Zone:\t%s\n", unsetOr(e.Zone, identity))
 		}
 	}
-	var own []Event
+	var own []cluster.Event
 	for _, e := range events {
-		if e.Kind == KindEndpointSlice && e.Namespace == sl.Namespace && e.Name == sl.Name {
+		if e.Kind == cluster.KindEndpointSlice && e.Namespace == sl.Namespace && e.Name == sl.Name {
 			own = append(own, e)
 		}
 	}
@@ -226,7 +227,7 @@ func unsetOr[T any](v *T, format func(T) string) string {
 
 func identity(s string) string { return s }
 
-func joinIPs(as []EndpointAddress) string {
+func joinIPs(as []cluster.EndpointAddress) string {
 	if len(as) == 0 {
 		return "<none>"
 	}

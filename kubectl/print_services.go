@@ -1,7 +1,8 @@
-package cluster
+package kubectl
 
 import (
 	"fmt"
+	"github.com/svcsim/svcsim/cluster"
 	"io"
 	"net"
 	"slices"
@@ -20,7 +21,7 @@ const loadBalancerWidth = 16
 // for a headless Service, <none> for ExternalName); EXTERNAL-IP is the
 // load balancer's ingress, <pending> until it has one; PORT(S) lists
 // port[:nodePort]/PROTOCOL.
-func PrintServices(w io.Writer, now Time, svcs []*Service, wide bool) error {
+func PrintServices(w io.Writer, now cluster.Time, svcs []*cluster.Service, wide bool) error {
 	if err := printable(w, "PrintServices", svcs...); err != nil {
 		return err
 	}
@@ -44,11 +45,11 @@ func PrintServices(w io.Writer, now Time, svcs []*Service, wide bool) error {
 }
 
 // serviceExternalIP renders the EXTERNAL-IP cell.
-func serviceExternalIP(s *Service, wide bool) string {
+func serviceExternalIP(s *cluster.Service, wide bool) string {
 	switch s.Spec.Type {
-	case ServiceTypeClusterIP, ServiceTypeNodePort:
+	case cluster.ServiceTypeClusterIP, cluster.ServiceTypeNodePort:
 		return orNone(strings.Join(s.Spec.ExternalIPs, ","))
-	case ServiceTypeLoadBalancer:
+	case cluster.ServiceTypeLoadBalancer:
 		lb := loadBalancerIngress(s.Status.LoadBalancer, wide)
 		if len(s.Spec.ExternalIPs) > 0 {
 			var all []string
@@ -61,7 +62,7 @@ func serviceExternalIP(s *Service, wide bool) string {
 			return lb
 		}
 		return "<pending>"
-	case ServiceTypeExternalName:
+	case cluster.ServiceTypeExternalName:
 		return s.Spec.ExternalName
 	}
 	return "<unknown>"
@@ -69,7 +70,7 @@ func serviceExternalIP(s *Service, wide bool) string {
 
 // loadBalancerIngress lists a load balancer's addresses, sorted and
 // without repeats, cut to loadBalancerWidth unless wide.
-func loadBalancerIngress(st LoadBalancerStatus, wide bool) string {
+func loadBalancerIngress(st cluster.LoadBalancerStatus, wide bool) string {
 	var addrs []string
 	for _, in := range st.Ingress {
 		switch {
@@ -89,7 +90,7 @@ func loadBalancerIngress(st LoadBalancerStatus, wide bool) string {
 
 // servicePorts renders the PORT(S) cell: "80/TCP", "80:30080/TCP", joined
 // with ",".
-func servicePorts(ports []ServicePort) string {
+func servicePorts(ports []cluster.ServicePort) string {
 	pieces := make([]string, len(ports))
 	for i, p := range ports {
 		if p.NodePort > 0 {
@@ -105,7 +106,7 @@ func servicePorts(ports []ServicePort) string {
 // time now. slices are the EndpointSlices labelled with the Service's name,
 // from which each port's Endpoints line is made; of events, those about
 // svc are listed.
-func DescribeService(w io.Writer, now Time, svc *Service, slices []*EndpointSlice, events []Event) error {
+func DescribeService(w io.Writer, now cluster.Time, svc *cluster.Service, slices []*cluster.EndpointSlice, events []cluster.Event) error {
 	if err := printable(w, "DescribeService", svc); err != nil {
 		return err
 	}
@@ -171,9 +172,9 @@ func DescribeService(w io.Writer, now Time, svc *Service, slices []*EndpointSlic
 	if sp.HealthCheckNodePort != 0 {
 		d.line(0, "HealthCheck NodePort:\t%d\n", sp.HealthCheckNodePort)
 	}
-	var evs []Event
+	var evs []cluster.Event
 	for _, e := range events {
-		if e.Kind == KindService && e.Namespace == svc.Namespace && e.Name == svc.Name {
+		if e.Kind == cluster.KindService && e.Namespace == svc.Namespace && e.Name == svc.Name {
 			evs = append(evs, e)
 		}
 	}
@@ -190,14 +191,14 @@ func DescribeService(w io.Writer, now Time, svc *Service, slices []*EndpointSlic
 // more..."; <none> without slices, empty when none is ready. kubectl's
 // quirk is kept: once three are listed, the next endpoint switches to the
 // "more" form even if it is not ready, which can print "+ 0 more...".
-func sliceEndpoints(sls []*EndpointSlice, port string) string {
+func sliceEndpoints(sls []*cluster.EndpointSlice, port string) string {
 	if len(sls) == 0 {
 		return "<none>"
 	}
 	const max = 3
 	var list []string
 	more, count := false, 0
-	add := func(ep Endpoint, addr string) {
+	add := func(ep cluster.Endpoint, addr string) {
 		if len(list) == max {
 			more = true
 		}

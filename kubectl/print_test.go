@@ -1,4 +1,4 @@
-package cluster
+package kubectl
 
 import (
 	"bytes"
@@ -9,10 +9,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/svcsim/svcsim/cluster"
 )
 
 // at is a virtual instant n seconds after the simulation's start.
-func at(n int) Time { return Time(time.Duration(n) * time.Second) }
+func at(n int) cluster.Time { return cluster.Time(time.Duration(n) * time.Second) }
 
 // lines joins its arguments as the lines of a golden output, so trailing
 // spaces stay visible in the expectation.
@@ -20,15 +21,15 @@ func lines(ls ...string) string { return strings.Join(ls, "\n") + "\n" }
 
 // printPod is a one-container pod as the kubelet reports it once running
 // and ready; cases mutate it into the state they need.
-func printPod(name string, created Time, mutate ...func(*Pod)) *Pod {
-	p := &Pod{
-		ObjectMeta: ObjectMeta{Name: name, Namespace: "default", CreationTimestamp: created},
-		Spec:       PodSpec{NodeName: "node-1", Containers: []Container{{Name: "app", Image: "nginx"}}},
-		Status: PodStatus{
-			Phase:      PodRunning,
-			Conditions: []PodCondition{{Type: PodReady, Status: ConditionTrue}},
-			ContainerStatuses: []ContainerStatus{{Name: "app", Image: "nginx", Ready: true, Started: true,
-				State: ContainerState{Running: &ContainerStateRunning{StartedAt: created}}}},
+func printPod(name string, created cluster.Time, mutate ...func(*cluster.Pod)) *cluster.Pod {
+	p := &cluster.Pod{
+		ObjectMeta: cluster.ObjectMeta{Name: name, Namespace: "default", CreationTimestamp: created},
+		Spec:       cluster.PodSpec{NodeName: "node-1", Containers: []cluster.Container{{Name: "app", Image: "nginx"}}},
+		Status: cluster.PodStatus{
+			Phase:      cluster.PodRunning,
+			Conditions: []cluster.PodCondition{{Type: cluster.PodReady, Status: cluster.ConditionTrue}},
+			ContainerStatuses: []cluster.ContainerStatus{{Name: "app", Image: "nginx", Ready: true, Started: true,
+				State: cluster.ContainerState{Running: &cluster.ContainerStateRunning{StartedAt: created}}}},
 		},
 	}
 	for _, m := range mutate {
@@ -37,16 +38,16 @@ func printPod(name string, created Time, mutate ...func(*Pod)) *Pod {
 	return p
 }
 
-func waiting(reason string) func(*Pod) {
-	return func(p *Pod) {
+func waiting(reason string) func(*cluster.Pod) {
+	return func(p *cluster.Pod) {
 		cs := &p.Status.ContainerStatuses[0]
 		cs.Ready, cs.Started = false, false
-		cs.State = ContainerState{Waiting: &ContainerStateWaiting{Reason: reason}}
-		p.Status.Conditions = []PodCondition{{Type: PodReady, Status: ConditionFalse}}
+		cs.State = cluster.ContainerState{Waiting: &cluster.ContainerStateWaiting{Reason: reason}}
+		p.Status.Conditions = []cluster.PodCondition{{Type: cluster.PodReady, Status: cluster.ConditionFalse}}
 	}
 }
 
-func printPodsString(t *testing.T, now Time, pods []*Pod, wide bool) string {
+func printPodsString(t *testing.T, now cluster.Time, pods []*cluster.Pod, wide bool) string {
 	t.Helper()
 	var b bytes.Buffer
 	require.NoError(t, PrintPods(&b, now, pods, wide))
@@ -57,7 +58,7 @@ func TestPrintPods(t *testing.T) {
 	now := at(600)
 	tests := []struct {
 		name string
-		pod  *Pod
+		pod  *cluster.Pod
 		want string
 	}{
 		{
@@ -69,8 +70,8 @@ func TestPrintPods(t *testing.T) {
 		},
 		{
 			name: "pending while the sandbox is created",
-			pod: printPod("web-2", at(595), waiting("ContainerCreating"), func(p *Pod) {
-				p.Status.Phase = PodPending
+			pod: printPod("web-2", at(595), waiting("ContainerCreating"), func(p *cluster.Pod) {
+				p.Status.Phase = cluster.PodPending
 			}),
 			want: lines(
 				"NAME    READY   STATUS              RESTARTS   AGE",
@@ -78,10 +79,10 @@ func TestPrintPods(t *testing.T) {
 		},
 		{
 			name: "crash loop with the age of the last exit",
-			pod: printPod("web-3", at(0), waiting("CrashLoopBackOff"), func(p *Pod) {
+			pod: printPod("web-3", at(0), waiting("CrashLoopBackOff"), func(p *cluster.Pod) {
 				cs := &p.Status.ContainerStatuses[0]
 				cs.RestartCount = 2
-				cs.LastTerminationState.Terminated = &ContainerStateTerminated{ExitCode: 1, Reason: "Error", StartedAt: at(580), FinishedAt: at(590)}
+				cs.LastTerminationState.Terminated = &cluster.ContainerStateTerminated{ExitCode: 1, Reason: "Error", StartedAt: at(580), FinishedAt: at(590)}
 			}),
 			want: lines(
 				"NAME    READY   STATUS             RESTARTS      AGE",
@@ -89,9 +90,9 @@ func TestPrintPods(t *testing.T) {
 		},
 		{
 			name: "terminating",
-			pod: printPod("web-4", at(300), func(p *Pod) {
-				p.DeletionTimestamp = Ptr(at(590))
-				p.DeletionGracePeriodSeconds = Ptr(int64(30))
+			pod: printPod("web-4", at(300), func(p *cluster.Pod) {
+				p.DeletionTimestamp = cluster.Ptr(at(590))
+				p.DeletionGracePeriodSeconds = cluster.Ptr(int64(30))
 			}),
 			want: lines(
 				"NAME    READY   STATUS        RESTARTS   AGE",
@@ -100,31 +101,31 @@ func TestPrintPods(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, printPodsString(t, now, []*Pod{tt.pod}, false))
+			assert.Equal(t, tt.want, printPodsString(t, now, []*cluster.Pod{tt.pod}, false))
 		})
 	}
 }
 
 func TestPrintPodsWide(t *testing.T) {
-	running := printPod("web-1", at(300), func(p *Pod) {
+	running := printPod("web-1", at(300), func(p *cluster.Pod) {
 		p.Status.PodIP, p.Status.HostIP = "10.244.1.5", "172.18.0.3"
 	})
-	unscheduled := &Pod{
-		ObjectMeta: ObjectMeta{Name: "web-2", Namespace: "default", CreationTimestamp: at(595)},
-		Spec:       PodSpec{Containers: []Container{{Name: "app", Image: "nginx"}}},
-		Status:     PodStatus{Phase: PodPending},
+	unscheduled := &cluster.Pod{
+		ObjectMeta: cluster.ObjectMeta{Name: "web-2", Namespace: "default", CreationTimestamp: at(595)},
+		Spec:       cluster.PodSpec{Containers: []cluster.Container{{Name: "app", Image: "nginx"}}},
+		Status:     cluster.PodStatus{Phase: cluster.PodPending},
 	}
 	want := lines(
 		"NAME    READY   STATUS    RESTARTS   AGE   IP           NODE     NOMINATED NODE   READINESS GATES",
 		"web-1   1/1     Running   0          5m    10.244.1.5   node-1   <none>           <none>",
 		"web-2   0/1     Pending   0          5s    <none>       <none>   <none>           <none>")
-	assert.Equal(t, want, printPodsString(t, at(600), []*Pod{running, unscheduled}, true))
+	assert.Equal(t, want, printPodsString(t, at(600), []*cluster.Pod{running, unscheduled}, true))
 }
 
 func TestPrintPodsColumnWidths(t *testing.T) {
 	// Every column is as wide as its widest cell plus three spaces, so one
 	// long name pushes the whole table right.
-	pods := []*Pod{printPod("a", at(0)), printPod("very-long-pod-name-123", at(0))}
+	pods := []*cluster.Pod{printPod("a", at(0)), printPod("very-long-pod-name-123", at(0))}
 	want := lines(
 		"NAME                     READY   STATUS    RESTARTS   AGE",
 		"a                        1/1     Running   0          30s",
@@ -137,59 +138,59 @@ func TestPrintPodsEmpty(t *testing.T) {
 }
 
 func TestPrintPodsStatusRules(t *testing.T) {
-	terminated := func(i int, reason string, exit, signal int32) func(*Pod) {
-		return func(p *Pod) {
+	terminated := func(i int, reason string, exit, signal int32) func(*cluster.Pod) {
+		return func(p *cluster.Pod) {
 			cs := &p.Status.ContainerStatuses[i]
 			cs.Ready = false
-			cs.State = ContainerState{Terminated: &ContainerStateTerminated{Reason: reason, ExitCode: exit, Signal: signal}}
+			cs.State = cluster.ContainerState{Terminated: &cluster.ContainerStateTerminated{Reason: reason, ExitCode: exit, Signal: signal}}
 		}
 	}
-	twoContainers := func(p *Pod) {
-		p.Spec.Containers = append(p.Spec.Containers, Container{Name: "sidecar", Image: "envoy"})
+	twoContainers := func(p *cluster.Pod) {
+		p.Spec.Containers = append(p.Spec.Containers, cluster.Container{Name: "sidecar", Image: "envoy"})
 		second := p.Status.ContainerStatuses[0]
 		second.Name = "sidecar"
 		p.Status.ContainerStatuses = append(p.Status.ContainerStatuses, second)
 	}
 	tests := []struct {
 		name                   string
-		pod                    *Pod
+		pod                    *cluster.Pod
 		ready, status, restart string
 	}{
-		{"status reason beats phase", printPod("p", 0, func(p *Pod) {
-			p.Status = PodStatus{Phase: PodFailed, Reason: "Evicted"}
+		{"status reason beats phase", printPod("p", 0, func(p *cluster.Pod) {
+			p.Status = cluster.PodStatus{Phase: cluster.PodFailed, Reason: "Evicted"}
 		}), "0/1", "Evicted", "0"},
 		{"terminated without reason shows exit code", printPod("p", 0, terminated(0, "", 137, 0)), "0/1", "ExitCode:137", "0"},
 		{"terminated without reason shows signal", printPod("p", 0, terminated(0, "", 0, 9)), "0/1", "Signal:9", "0"},
 		{"first container in status order wins", printPod("p", 0, twoContainers, terminated(1, "Error", 1, 0), waiting("ErrImagePull")), "0/2", "ErrImagePull", "0"},
 		{"a running container only counts as ready", printPod("p", 0, twoContainers, waiting("ContainerCreating")), "1/2", "ContainerCreating", "0"},
 		{"completed with a container running and pod ready is Running", printPod("p", 0, twoContainers, terminated(0, "Completed", 0, 0)), "1/2", "Running", "0"},
-		{"completed with a container running and pod not ready is NotReady", printPod("p", 0, twoContainers, terminated(0, "Completed", 0, 0), func(p *Pod) {
+		{"completed with a container running and pod not ready is NotReady", printPod("p", 0, twoContainers, terminated(0, "Completed", 0, 0), func(p *cluster.Pod) {
 			p.Status.Conditions = nil
 		}), "1/2", "NotReady", "0"},
-		{"deleting a succeeded pod keeps Completed", printPod("p", 0, terminated(0, "Completed", 0, 0), func(p *Pod) {
-			p.Status.Phase = PodSucceeded
-			p.DeletionTimestamp = Ptr(at(1))
+		{"deleting a succeeded pod keeps Completed", printPod("p", 0, terminated(0, "Completed", 0, 0), func(p *cluster.Pod) {
+			p.Status.Phase = cluster.PodSucceeded
+			p.DeletionTimestamp = cluster.Ptr(at(1))
 		}), "0/1", "Completed", "0"},
-		{"deleting a pod of a lost node is Unknown", printPod("p", 0, func(p *Pod) {
+		{"deleting a pod of a lost node is Unknown", printPod("p", 0, func(p *cluster.Pod) {
 			p.Status.Reason = "NodeLost"
-			p.DeletionTimestamp = Ptr(at(1))
+			p.DeletionTimestamp = cluster.Ptr(at(1))
 		}), "1/1", "Unknown", "0"},
-		{"scheduling gate", printPod("p", 0, func(p *Pod) {
-			p.Status = PodStatus{Phase: PodPending, Conditions: []PodCondition{{Type: PodScheduled, Status: ConditionFalse, Reason: "SchedulingGated"}}}
+		{"scheduling gate", printPod("p", 0, func(p *cluster.Pod) {
+			p.Status = cluster.PodStatus{Phase: cluster.PodPending, Conditions: []cluster.PodCondition{{Type: cluster.PodScheduled, Status: cluster.ConditionFalse, Reason: "SchedulingGated"}}}
 		}), "0/1", "SchedulingGated", "0"},
-		{"restarts without a recorded exit are a bare count", printPod("p", 0, func(p *Pod) {
+		{"restarts without a recorded exit are a bare count", printPod("p", 0, func(p *cluster.Pod) {
 			p.Status.ContainerStatuses[0].RestartCount = 4
 		}), "1/1", "Running", "4"},
-		{"restarts sum over containers and take the latest exit", printPod("p", 0, twoContainers, func(p *Pod) {
+		{"restarts sum over containers and take the latest exit", printPod("p", 0, twoContainers, func(p *cluster.Pod) {
 			p.Status.ContainerStatuses[0].RestartCount = 1
-			p.Status.ContainerStatuses[0].LastTerminationState.Terminated = &ContainerStateTerminated{FinishedAt: at(100)}
+			p.Status.ContainerStatuses[0].LastTerminationState.Terminated = &cluster.ContainerStateTerminated{FinishedAt: at(100)}
 			p.Status.ContainerStatuses[1].RestartCount = 2
-			p.Status.ContainerStatuses[1].LastTerminationState.Terminated = &ContainerStateTerminated{FinishedAt: at(3500)}
+			p.Status.ContainerStatuses[1].LastTerminationState.Terminated = &cluster.ContainerStateTerminated{FinishedAt: at(3500)}
 		}), "2/2", "Running", "3 (100s ago)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out := printPodsString(t, at(3600), []*Pod{tt.pod}, false)
+			out := printPodsString(t, at(3600), []*cluster.Pod{tt.pod}, false)
 			row := strings.Split(strings.Split(out, "\n")[1], "   ")
 			var cells []string
 			for _, c := range row {
@@ -204,34 +205,34 @@ func TestPrintPodsStatusRules(t *testing.T) {
 }
 
 func TestPrintNodes(t *testing.T) {
-	node := func(name string, ready ConditionStatus, mutate ...func(*Node)) *Node {
-		n := &Node{
-			ObjectMeta: ObjectMeta{Name: name, CreationTimestamp: 0},
-			Status: NodeStatus{
-				Addresses: []NodeAddress{{Type: "InternalIP", Address: "172.18.0." + name[len(name)-1:]}},
-				NodeInfo:  NodeSystemInfo{KubeletVersion: "v1.37.2"},
+	node := func(name string, ready cluster.ConditionStatus, mutate ...func(*cluster.Node)) *cluster.Node {
+		n := &cluster.Node{
+			ObjectMeta: cluster.ObjectMeta{Name: name, CreationTimestamp: 0},
+			Status: cluster.NodeStatus{
+				Addresses: []cluster.NodeAddress{{Type: "InternalIP", Address: "172.18.0." + name[len(name)-1:]}},
+				NodeInfo:  cluster.NodeSystemInfo{KubeletVersion: "v1.37.2"},
 			},
 		}
 		if ready != "" {
-			n.Status.Conditions = []NodeCondition{{Type: "Ready", Status: ready}}
+			n.Status.Conditions = []cluster.NodeCondition{{Type: "Ready", Status: ready}}
 		}
 		for _, m := range mutate {
 			m(n)
 		}
 		return n
 	}
-	cordoned := func(n *Node) { n.Spec.Unschedulable = true }
-	nodes := []*Node{
-		node("node-1", ConditionTrue, func(n *Node) {
+	cordoned := func(n *cluster.Node) { n.Spec.Unschedulable = true }
+	nodes := []*cluster.Node{
+		node("node-1", cluster.ConditionTrue, func(n *cluster.Node) {
 			n.Labels = map[string]string{"node-role.kubernetes.io/control-plane": "", "node-role.kubernetes.io/etcd": ""}
 		}),
-		node("node-2", ConditionFalse),
-		node("node-3", ConditionUnknown),
-		node("node-4", ConditionTrue, cordoned, func(n *Node) {
+		node("node-2", cluster.ConditionFalse),
+		node("node-3", cluster.ConditionUnknown),
+		node("node-4", cluster.ConditionTrue, cordoned, func(n *cluster.Node) {
 			// Both role labels name the same role; it is shown once.
 			n.Labels = map[string]string{"kubernetes.io/role": "worker", "node-role.kubernetes.io/worker": ""}
 		}),
-		node("node-5", ConditionFalse, cordoned),
+		node("node-5", cluster.ConditionFalse, cordoned),
 		node("node-6", ""),
 	}
 	now := at(51 * 3600)
@@ -247,7 +248,7 @@ func TestPrintNodes(t *testing.T) {
 		"node-6   Unknown                       <none>               2d3h   v1.37.2"), b.String())
 
 	b.Reset()
-	nodes[0].Status.Addresses = append(nodes[0].Status.Addresses, NodeAddress{Type: "ExternalIP", Address: "203.0.113.7"})
+	nodes[0].Status.Addresses = append(nodes[0].Status.Addresses, cluster.NodeAddress{Type: "ExternalIP", Address: "203.0.113.7"})
 	require.NoError(t, PrintNodes(&b, now, nodes[:2], true))
 	assert.Equal(t, lines(
 		"NAME     STATUS     ROLES                AGE    VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE    KERNEL-VERSION   CONTAINER-RUNTIME",
@@ -256,14 +257,14 @@ func TestPrintNodes(t *testing.T) {
 }
 
 func TestPrintEvents(t *testing.T) {
-	events := []Event{
-		{FirstSeen: at(570), LastSeen: at(570), Count: 1, Type: EventNormal, Reason: "Scheduled", Kind: KindPod, Namespace: "default", Name: "web-1",
+	events := []cluster.Event{
+		{FirstSeen: at(570), LastSeen: at(570), Count: 1, Type: cluster.EventNormal, Reason: "Scheduled", Kind: cluster.KindPod, Namespace: "default", Name: "web-1",
 			Source: "default-scheduler", Message: "Successfully assigned default/web-1 to node-1"},
 		// kubectl get events shows only the last sighting of a repeated
 		// event; the count is in -o wide and in describe.
-		{FirstSeen: at(300), LastSeen: at(590), Count: 3, Type: EventWarning, Reason: "BackOff", Kind: KindPod, Namespace: "default", Name: "web-1",
+		{FirstSeen: at(300), LastSeen: at(590), Count: 3, Type: cluster.EventWarning, Reason: "BackOff", Kind: cluster.KindPod, Namespace: "default", Name: "web-1",
 			Source: "kubelet", Message: "Back-off restarting failed container app in pod web-1_default\n"},
-		{FirstSeen: at(0), LastSeen: at(0), Count: 1, Type: EventNormal, Reason: "NodeNotReady", Kind: KindNode, Name: "node-2",
+		{FirstSeen: at(0), LastSeen: at(0), Count: 1, Type: cluster.EventNormal, Reason: "NodeNotReady", Kind: cluster.KindNode, Name: "node-2",
 			Source: "node-controller", Message: "Node node-2 status is now: NodeNotReady"},
 	}
 	var b bytes.Buffer
@@ -279,7 +280,7 @@ func TestPrintEvents(t *testing.T) {
 	assert.Empty(t, b.String())
 }
 
-func describePodString(t *testing.T, now Time, p *Pod, events []Event) string {
+func describePodString(t *testing.T, now cluster.Time, p *cluster.Pod, events []cluster.Event) string {
 	t.Helper()
 	var b bytes.Buffer
 	require.NoError(t, DescribePod(&b, now, p, events))
@@ -287,53 +288,53 @@ func describePodString(t *testing.T, now Time, p *Pod, events []Event) string {
 }
 
 func TestDescribePod(t *testing.T) {
-	p := &Pod{
-		ObjectMeta: ObjectMeta{
+	p := &cluster.Pod{
+		ObjectMeta: cluster.ObjectMeta{
 			Name: "web-7d4b9c-x2k4p", Namespace: "default", CreationTimestamp: at(0),
 			Labels:          map[string]string{"pod-template-hash": "7d4b9c", "app": "web"},
 			Annotations:     map[string]string{"svcsim.io/note": "canary"},
-			OwnerReferences: []OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "web-7d4b9c", UID: "u1", Controller: Ptr(true)}},
+			OwnerReferences: []cluster.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "web-7d4b9c", UID: "u1", Controller: cluster.Ptr(true)}},
 		},
-		Spec: PodSpec{
+		Spec: cluster.PodSpec{
 			NodeName: "node-1",
-			Containers: []Container{{
+			Containers: []cluster.Container{{
 				Name: "app", Image: "nginx:1.27",
-				Ports:          []ContainerPort{{Name: "http", ContainerPort: 80, Protocol: ProtocolTCP}},
-				Env:            []EnvVar{{Name: "MODE", Value: "prod"}},
-				ReadinessProbe: &Probe{InitialDelaySeconds: 5, PeriodSeconds: 10},
+				Ports:          []cluster.ContainerPort{{Name: "http", ContainerPort: 80, Protocol: cluster.ProtocolTCP}},
+				Env:            []cluster.EnvVar{{Name: "MODE", Value: "prod"}},
+				ReadinessProbe: &cluster.Probe{InitialDelaySeconds: 5, PeriodSeconds: 10},
 			}},
 		},
-		Status: PodStatus{
-			Phase:     PodRunning,
+		Status: cluster.PodStatus{
+			Phase:     cluster.PodRunning,
 			HostIP:    "172.18.0.3",
 			PodIP:     "10.244.1.5",
-			StartTime: Ptr(at(2)),
-			Conditions: []PodCondition{
-				{Type: PodReadyToStartContainers, Status: ConditionTrue},
-				{Type: PodInitialized, Status: ConditionTrue},
-				{Type: PodReady, Status: ConditionTrue},
-				{Type: ContainersReady, Status: ConditionTrue},
-				{Type: PodScheduled, Status: ConditionTrue},
+			StartTime: cluster.Ptr(at(2)),
+			Conditions: []cluster.PodCondition{
+				{Type: cluster.PodReadyToStartContainers, Status: cluster.ConditionTrue},
+				{Type: cluster.PodInitialized, Status: cluster.ConditionTrue},
+				{Type: cluster.PodReady, Status: cluster.ConditionTrue},
+				{Type: cluster.ContainersReady, Status: cluster.ConditionTrue},
+				{Type: cluster.PodScheduled, Status: cluster.ConditionTrue},
 			},
-			ContainerStatuses: []ContainerStatus{{
+			ContainerStatuses: []cluster.ContainerStatus{{
 				Name: "app", Image: "nginx:1.27", Ready: true, Started: true, RestartCount: 1,
-				State:                ContainerState{Running: &ContainerStateRunning{StartedAt: at(40)}},
-				LastTerminationState: ContainerState{Terminated: &ContainerStateTerminated{Reason: "Error", ExitCode: 1, StartedAt: at(5), FinishedAt: at(35)}},
+				State:                cluster.ContainerState{Running: &cluster.ContainerStateRunning{StartedAt: at(40)}},
+				LastTerminationState: cluster.ContainerState{Terminated: &cluster.ContainerStateTerminated{Reason: "Error", ExitCode: 1, StartedAt: at(5), FinishedAt: at(35)}},
 			}},
 		},
 	}
-	pe := func(first, last, count int, typ, reason, source, msg string) Event {
-		return Event{FirstSeen: at(first), LastSeen: at(last), Count: count, Type: typ, Reason: reason,
-			Kind: KindPod, Namespace: "default", Name: p.Name, Source: source, Message: msg}
+	pe := func(first, last, count int, typ, reason, source, msg string) cluster.Event {
+		return cluster.Event{FirstSeen: at(first), LastSeen: at(last), Count: count, Type: typ, Reason: reason,
+			Kind: cluster.KindPod, Namespace: "default", Name: p.Name, Source: source, Message: msg}
 	}
-	events := []Event{
-		pe(0, 0, 1, EventNormal, "Scheduled", "default-scheduler", "Successfully assigned default/web-7d4b9c-x2k4p to node-1"),
-		pe(2, 40, 2, EventNormal, "Pulled", "kubelet", `Container image "nginx:1.27" already present on machine`),
+	events := []cluster.Event{
+		pe(0, 0, 1, cluster.EventNormal, "Scheduled", "default-scheduler", "Successfully assigned default/web-7d4b9c-x2k4p to node-1"),
+		pe(2, 40, 2, cluster.EventNormal, "Pulled", "kubelet", `Container image "nginx:1.27" already present on machine`),
 		// Describe orders by last sighting, so this comes after Pulled.
-		pe(3, 40, 2, EventNormal, "Started", "kubelet", "Started container app"),
-		pe(36, 36, 1, EventWarning, "BackOff", "kubelet", "Back-off restarting failed container app in pod web-7d4b9c-x2k4p_default(u2)"),
+		pe(3, 40, 2, cluster.EventNormal, "Started", "kubelet", "Started container app"),
+		pe(36, 36, 1, cluster.EventWarning, "BackOff", "kubelet", "Back-off restarting failed container app in pod web-7d4b9c-x2k4p_default(u2)"),
 		// Not about this pod.
-		{FirstSeen: at(1), LastSeen: at(1), Count: 1, Type: EventNormal, Reason: "Scheduled", Kind: KindPod, Namespace: "default", Name: "other", Source: "default-scheduler"},
+		{FirstSeen: at(1), LastSeen: at(1), Count: 1, Type: cluster.EventNormal, Reason: "Scheduled", Kind: cluster.KindPod, Namespace: "default", Name: "other", Source: "default-scheduler"},
 	}
 	events[2], events[3] = events[3], events[2]
 
@@ -392,10 +393,10 @@ func TestDescribePod(t *testing.T) {
 }
 
 func TestDescribePodPendingAndTerminating(t *testing.T) {
-	p := &Pod{
-		ObjectMeta: ObjectMeta{Name: "web", Namespace: "default", CreationTimestamp: at(0)},
-		Spec:       PodSpec{Containers: []Container{{Name: "app", Image: "nginx", Ports: []ContainerPort{{ContainerPort: 80}, {ContainerPort: 53, Protocol: ProtocolUDP}}}}},
-		Status:     PodStatus{Phase: PodPending},
+	p := &cluster.Pod{
+		ObjectMeta: cluster.ObjectMeta{Name: "web", Namespace: "default", CreationTimestamp: at(0)},
+		Spec:       cluster.PodSpec{Containers: []cluster.Container{{Name: "app", Image: "nginx", Ports: []cluster.ContainerPort{{ContainerPort: 80}, {ContainerPort: 53, Protocol: cluster.ProtocolUDP}}}}},
+		Status:     cluster.PodStatus{Phase: cluster.PodPending},
 	}
 	assert.Equal(t, lines(
 		"Name:             web",
@@ -424,8 +425,8 @@ func TestDescribePodPendingAndTerminating(t *testing.T) {
 		"Events:          <none>"), describePodString(t, at(5), p, nil))
 
 	p.Spec.NodeName, p.Status.HostIP = "node-2", "172.18.0.4"
-	p.Status.ContainerStatuses = []ContainerStatus{{Name: "app", State: ContainerState{Waiting: &ContainerStateWaiting{Reason: "ContainerCreating"}}}}
-	p.DeletionTimestamp, p.DeletionGracePeriodSeconds = Ptr(at(10)), Ptr(int64(30))
+	p.Status.ContainerStatuses = []cluster.ContainerStatus{{Name: "app", State: cluster.ContainerState{Waiting: &cluster.ContainerStateWaiting{Reason: "ContainerCreating"}}}}
+	p.DeletionTimestamp, p.DeletionGracePeriodSeconds = cluster.Ptr(at(10)), cluster.Ptr(int64(30))
 	out := describePodString(t, at(75), p, nil)
 	assert.Contains(t, out, "\nStatus:                    Terminating (lasts 65s)\nTermination Grace Period:  30s\n")
 	assert.Contains(t, out, "\n    State:          Waiting\n      Reason:       ContainerCreating\n    Ready:          False\n")
@@ -440,10 +441,10 @@ func (failWriter) Write([]byte) (int, error) { return 0, errWrite }
 
 func TestPrintersReportWriteErrors(t *testing.T) {
 	p := printPod("web", 0)
-	assert.ErrorIs(t, PrintPods(failWriter{}, 0, []*Pod{p}, false), errWrite)
-	assert.ErrorIs(t, PrintNodes(failWriter{}, 0, []*Node{{ObjectMeta: ObjectMeta{Name: "n"}}}, false), errWrite)
-	assert.ErrorIs(t, PrintEvents(failWriter{}, 0, []Event{{Kind: KindPod, Name: "web"}}), errWrite)
-	assert.ErrorIs(t, DescribePod(failWriter{}, 0, p, []Event{{Kind: KindPod, Namespace: "default", Name: "web", Count: 1}}), errWrite)
+	assert.ErrorIs(t, PrintPods(failWriter{}, 0, []*cluster.Pod{p}, false), errWrite)
+	assert.ErrorIs(t, PrintNodes(failWriter{}, 0, []*cluster.Node{{ObjectMeta: cluster.ObjectMeta{Name: "n"}}}, false), errWrite)
+	assert.ErrorIs(t, PrintEvents(failWriter{}, 0, []cluster.Event{{Kind: cluster.KindPod, Name: "web"}}), errWrite)
+	assert.ErrorIs(t, DescribePod(failWriter{}, 0, p, []cluster.Event{{Kind: cluster.KindPod, Namespace: "default", Name: "web", Count: 1}}), errWrite)
 }
 
 func TestHumanDuration(t *testing.T) {
@@ -492,6 +493,6 @@ func TestHumanDuration(t *testing.T) {
 		{100 * y, "100y"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, HumanDuration(tt.in), "HumanDuration(%v)", tt.in)
+		assert.Equal(t, tt.want, cluster.HumanDuration(tt.in), "HumanDuration(%v)", tt.in)
 	}
 }

@@ -1,8 +1,9 @@
-package cluster
+package kubectl
 
 import (
 	"cmp"
 	"fmt"
+	"github.com/svcsim/svcsim/cluster"
 	"io"
 	"slices"
 	"strconv"
@@ -15,7 +16,7 @@ import (
 // shows them at virtual time now, in the order given; an empty list writes
 // nothing. DESIRED is the spec's replica count, CURRENT and READY the
 // status's; wide adds the template's containers and images and the selector.
-func PrintReplicaSets(w io.Writer, now Time, rss []*ReplicaSet, wide bool) error {
+func PrintReplicaSets(w io.Writer, now cluster.Time, rss []*cluster.ReplicaSet, wide bool) error {
 	if err := printable(w, "PrintReplicaSets", rss...); err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func PrintReplicaSets(w io.Writer, now Time, rss []*ReplicaSet, wide bool) error
 // wide`) shows them at virtual time now, in the order given; an empty list
 // writes nothing. READY is ready pods over the spec's replica count;
 // UP-TO-DATE and AVAILABLE are the status's counts.
-func PrintDeployments(w io.Writer, now Time, ds []*Deployment, wide bool) error {
+func PrintDeployments(w io.Writer, now cluster.Time, ds []*cluster.Deployment, wide bool) error {
 	if err := printable(w, "PrintDeployments", ds...); err != nil {
 		return err
 	}
@@ -74,7 +75,7 @@ func specReplicas(p *int32) int32 {
 
 // containerCells renders the CONTAINERS and IMAGES cells of -o wide: the
 // template's container names and images, each joined with ",".
-func containerCells(cs []Container) (names, images string) {
+func containerCells(cs []cluster.Container) (names, images string) {
 	ns := make([]string, len(cs))
 	is := make([]string, len(cs))
 	for i, c := range cs {
@@ -88,7 +89,7 @@ func containerCells(cs []Container) (names, images string) {
 // the oldest whose template matches d's (ignoring pod-template-hash) is the
 // new one and every other is old, scaled down or not. Of events, those
 // about d are listed. It fails without writing if d's selector is invalid.
-func DescribeDeployment(w io.Writer, now Time, d *Deployment, rss []*ReplicaSet, events []Event) error {
+func DescribeDeployment(w io.Writer, now cluster.Time, d *cluster.Deployment, rss []*cluster.ReplicaSet, events []cluster.Event) error {
 	if err := printable(w, "DescribeDeployment", d); err != nil {
 		return err
 	}
@@ -127,17 +128,17 @@ func DescribeDeployment(w io.Writer, now Time, d *Deployment, rss []*ReplicaSet,
 		}
 	}
 	if len(rss) > 0 {
-		newRS, old := split(d, rss)
-		var news []*ReplicaSet
+		newRS, old := cluster.SplitReplicaSets(d, rss)
+		var news []*cluster.ReplicaSet
 		if newRS != nil {
 			news = append(news, newRS)
 		}
 		x.line(0, "OldReplicaSets:\t%s\n", replicaSetSummary(old))
 		x.line(0, "NewReplicaSet:\t%s\n", replicaSetSummary(news))
 	}
-	var evs []Event
+	var evs []cluster.Event
 	for _, e := range events {
-		if e.Kind == KindDeployment && e.Namespace == d.Namespace && e.Name == d.Name {
+		if e.Kind == cluster.KindDeployment && e.Namespace == d.Namespace && e.Name == d.Name {
 			evs = append(evs, e)
 		}
 	}
@@ -150,7 +151,7 @@ func DescribeDeployment(w io.Writer, now Time, d *Deployment, rss []*ReplicaSet,
 
 // intOrStringPtr renders an optional IntOrString as kubectl does, with
 // "<nil>" for an unset one.
-func intOrStringPtr(v *IntOrString) string {
+func intOrStringPtr(v *cluster.IntOrString) string {
 	if v == nil {
 		return "<nil>"
 	}
@@ -160,7 +161,7 @@ func intOrStringPtr(v *IntOrString) string {
 // replicaSetSummary renders ReplicaSets as describe's OldReplicaSets and
 // NewReplicaSet lines do: "name (current/desired replicas created)", joined
 // with ", ", or <none>.
-func replicaSetSummary(rss []*ReplicaSet) string {
+func replicaSetSummary(rss []*cluster.ReplicaSet) string {
 	parts := make([]string, 0, len(rss))
 	for _, rs := range rss {
 		parts = append(parts, fmt.Sprintf("%s (%d/%d replicas created)", rs.Name, rs.Status.Replicas, specReplicas(rs.Spec.Replicas)))
@@ -171,7 +172,7 @@ func replicaSetSummary(rss []*ReplicaSet) string {
 // podTemplate writes describe's Pod Template section: the template's
 // labels and annotations, its containers without status, and the fields
 // svcsim does not model (volumes, node selectors, tolerations) as <none>.
-func (d *describer) podTemplate(t *PodTemplateSpec) {
+func (d *describer) podTemplate(t *cluster.PodTemplateSpec) {
 	d.line(0, "Pod Template:\n")
 	d.labels("  Labels", t.Labels)
 	if len(t.Annotations) > 0 {
@@ -204,7 +205,7 @@ func (d *describer) podTemplate(t *PodTemplateSpec) {
 
 // env writes a container's Environment lines, a multi-line value's
 // continuations aligned under its first line.
-func (d *describer) env(env []EnvVar) {
+func (d *describer) env(env []cluster.EnvVar) {
 	if len(env) == 0 {
 		d.line(2, "Environment:\t<none>\n")
 		return
@@ -224,13 +225,13 @@ func (d *describer) env(env []EnvVar) {
 // eventTable writes describe's Events section for evs, which are already
 // the described object's: oldest first by last sighting, repeats
 // summarised, or <none>.
-func (d *describer) eventTable(now Time, evs []Event) {
+func (d *describer) eventTable(now cluster.Time, evs []cluster.Event) {
 	if len(evs) == 0 {
 		d.line(0, "Events:\t<none>\n")
 		return
 	}
 	evs = slices.Clone(evs)
-	slices.SortStableFunc(evs, func(a, b Event) int { return cmp.Compare(a.LastSeen, b.LastSeen) })
+	slices.SortStableFunc(evs, func(a, b cluster.Event) int { return cmp.Compare(a.LastSeen, b.LastSeen) })
 	// kubectl flushes here, so the events table is aligned on its own.
 	_ = d.w.Flush()
 	d.line(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")

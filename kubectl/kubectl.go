@@ -1,51 +1,54 @@
-package cluster
+package kubectl
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
+	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/selector"
 )
 
-// Kubectl runs kubectl-shaped commands against a simulated cluster, in one
+// Client runs kubectl's verbs against a simulated cluster, in one
 // namespace. Each command acts at the current virtual time, like a user at
 // a terminal; run the loop (Settle, RunFor) to let the cluster react.
 // Messages kubectl would print ("pod/web-1 labeled") go to Out. Get one
-// from [Sim.Kubectl]: the zero Kubectl is not usable, and its methods
-// panic, saying so.
-type Kubectl struct {
-	s  *Sim
+// from [New]: the zero Client is not usable, and its methods panic, saying
+// so.
+type Client struct {
+	s  *cluster.Sim
 	ns string
 	// Out receives kubectl's messages; nil discards them.
 	Out io.Writer
 }
 
-// check panics, at the call, if k was not made by Sim.Kubectl.
-func (k *Kubectl) check() {
+// check panics, at the call, if k was not made by New.
+func (k *Client) check() {
 	if k == nil || k.s == nil {
-		panic("cluster: use of a Kubectl not made by Sim.Kubectl")
+		panic("kubectl: use of a Client not made by kubectl.New")
 	}
 }
 
-// Kubectl returns a client for namespace ("" means "default").
-func (s *Sim) Kubectl(namespace string) *Kubectl {
-	s.check()
+// New returns a client of s for namespace ("" means "default"). A nil s,
+// or one not made by cluster.New, panics here rather than at first use.
+func New(s *cluster.Sim, namespace string) *Client {
+	s.Now() // panics, saying so, for a Sim not made by cluster.New
 	if namespace == "" {
 		namespace = "default"
 	}
-	return &Kubectl{s: s, ns: namespace}
+	return &Client{s: s, ns: namespace}
 }
 
 // Namespace returns the namespace the client works in.
-func (k *Kubectl) Namespace() string {
+func (k *Client) Namespace() string {
 	k.check()
 	return k.ns
 }
 
-func (k *Kubectl) say(format string, args ...any) {
+func (k *Client) say(format string, args ...any) {
 	if k.Out != nil {
 		fmt.Fprintf(k.Out, format+"\n", args...)
 	}
@@ -63,41 +66,41 @@ type RunOptions struct {
 
 // Run creates a bare pod with one container named after it, as
 // `kubectl run NAME --image IMAGE [-l k=v] [--port P]` does.
-func (k *Kubectl) Run(name string, opts RunOptions) (*Pod, error) {
+func (k *Client) Run(name string, opts RunOptions) (*cluster.Pod, error) {
 	k.check()
 	labels := selector.Set(opts.Labels).Clone()
 	if len(labels) == 0 {
 		labels = selector.Set{"run": name}
 	}
-	c := Container{Name: name, Image: opts.Image}
+	c := cluster.Container{Name: name, Image: opts.Image}
 	if opts.Port != 0 {
-		c.Ports = []ContainerPort{{ContainerPort: opts.Port}}
+		c.Ports = []cluster.ContainerPort{{ContainerPort: opts.Port}}
 	}
-	o, err := k.s.Create(&Pod{ObjectMeta: ObjectMeta{Name: name, Namespace: k.ns, Labels: labels}, Spec: PodSpec{Containers: []Container{c}}})
+	o, err := k.s.Create(&cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: name, Namespace: k.ns, Labels: labels}, Spec: cluster.PodSpec{Containers: []cluster.Container{c}}})
 	if err != nil {
 		return nil, err
 	}
 	k.say("pod/%s created", name)
-	return o.(*Pod), nil
+	return o.(*cluster.Pod), nil
 }
 
 // Apply creates obj, or updates the existing object of that name with its
 // metadata and spec, as kubectl apply does (without apply's three-way merge:
 // what you pass replaces what is there, status aside). The object's
 // namespace defaults to the client's. A nil obj, typed or not, is an
-// ErrInvalid [*StatusError], as it is for [Sim.Create].
-func (k *Kubectl) Apply(obj Object) (Object, error) {
+// ErrInvalid [*cluster.StatusError], as it is for [cluster.Sim.Create].
+func (k *Client) Apply(obj cluster.Object) (cluster.Object, error) {
 	k.check()
 	if isNilObject(obj) {
 		return nil, nilObjectError("apply")
 	}
 	o := obj.DeepCopyObject()
 	m := o.Meta()
-	if m.Namespace == "" && !clusterScoped(o.Kind()) {
+	if m.Namespace == "" && !cluster.ClusterScoped(o.Kind()) {
 		m.Namespace = k.ns
 	}
 	ref := qualified(o.Kind()) + "/" + m.Name
-	cur, exists := k.s.store.get(o.Kind(), namespaceOf(o), m.Name)
+	cur, exists := k.s.Get(o.Kind(), namespaceOf(o), m.Name)
 	if !exists || m.Name == "" {
 		out, err := k.s.Create(o)
 		if err == nil {
@@ -122,18 +125,18 @@ func (k *Kubectl) Apply(obj Object) (Object, error) {
 // keepServerFields carries over what the cluster set and a manifest leaves
 // out, as apply's merge does: a pod's node, and the owners controllers
 // recorded.
-func keepServerFields(o, cur Object) {
+func keepServerFields(o, cur cluster.Object) {
 	m, cm := o.Meta(), cur.Meta()
 	if len(m.OwnerReferences) == 0 {
-		m.OwnerReferences = append([]OwnerReference(nil), cm.OwnerReferences...)
+		m.OwnerReferences = append([]cluster.OwnerReference(nil), cm.OwnerReferences...)
 	}
-	if p, ok := o.(*Pod); ok && p.Spec.NodeName == "" {
-		p.Spec.NodeName = cur.(*Pod).Spec.NodeName
+	if p, ok := o.(*cluster.Pod); ok && p.Spec.NodeName == "" {
+		p.Spec.NodeName = cur.(*cluster.Pod).Spec.NodeName
 	}
 }
 
-func namespaceOf(o Object) string {
-	if clusterScoped(o.Kind()) {
+func namespaceOf(o cluster.Object) string {
+	if cluster.ClusterScoped(o.Kind()) {
 		return ""
 	}
 	return o.Meta().Namespace
@@ -193,27 +196,24 @@ func parseLabelArgs(args []string) ([]labelChange, bool, error) {
 // args...` does: "k=v" sets a label, "k-" removes one, and "--overwrite"
 // allows changing a label that already has a different value. Without it
 // that is an error, and nothing changes.
-func (k *Kubectl) Label(kind Kind, name string, args ...string) error {
+func (k *Client) Label(kind cluster.Kind, name string, args ...string) error {
 	k.check()
 	return k.label(kind, []string{name}, args)
 }
 
-// LabelSelected is [Kubectl.Label] for every object of kind matching the
+// LabelSelected is [Client.Label] for every object of kind matching the
 // selector sel (kubectl label KIND -l SEL args...). All objects are checked
 // before any is changed, so a failure changes nothing.
-func (k *Kubectl) LabelSelected(kind Kind, sel string, args ...string) error {
+func (k *Client) LabelSelected(kind cluster.Kind, sel string, args ...string) error {
 	k.check()
 	parsed, err := selector.Parse(sel)
 	if err != nil {
 		return err
 	}
 	var names []string
-	k.s.store.each(kind, k.scope(kind), func(o Object) bool {
-		if parsed.Matches(o.Meta().Labels) {
-			names = append(names, o.Meta().Name)
-		}
-		return true
-	})
+	for _, o := range k.s.List(kind, k.scope(kind), parsed) {
+		names = append(names, o.Meta().Name)
+	}
 	if len(names) == 0 {
 		k.say("No resources found in %s namespace.", k.ns)
 		return nil
@@ -221,27 +221,27 @@ func (k *Kubectl) LabelSelected(kind Kind, sel string, args ...string) error {
 	return k.label(kind, names, args)
 }
 
-func (k *Kubectl) scope(kind Kind) string {
-	if clusterScoped(kind) {
+func (k *Client) scope(kind cluster.Kind) string {
+	if cluster.ClusterScoped(kind) {
 		return ""
 	}
 	return k.ns
 }
 
-func (k *Kubectl) label(kind Kind, names []string, args []string) error {
+func (k *Client) label(kind cluster.Kind, names []string, args []string) error {
 	changes, overwrite, err := parseLabelArgs(args)
 	if err != nil {
 		return err
 	}
 	type plan struct {
-		obj     Object
+		obj     cluster.Object
 		changed bool
 	}
 	plans := make([]plan, 0, len(names))
 	for _, name := range names {
-		cur, ok := k.s.store.get(kind, k.scope(kind), name)
+		cur, ok := k.s.Get(kind, k.scope(kind), name)
 		if !ok {
-			return &StatusError{Op: "label", Kind: kind, Namespace: k.scope(kind), Name: name, Err: ErrNotFound}
+			return &cluster.StatusError{Op: "label", Kind: kind, Namespace: k.scope(kind), Name: name, Err: cluster.ErrNotFound}
 		}
 		o := cur.DeepCopyObject()
 		m := o.Meta()
@@ -292,8 +292,8 @@ func (k *Kubectl) label(kind Kind, names []string, args []string) error {
 }
 
 // Delete deletes one object, as `kubectl delete KIND NAME` does; see
-// [Sim.Delete] for what graceful deletion of a pod involves.
-func (k *Kubectl) Delete(kind Kind, name string, opts DeleteOptions) error {
+// [cluster.Sim.Delete] for what graceful deletion of a pod involves.
+func (k *Client) Delete(kind cluster.Kind, name string, opts cluster.DeleteOptions) error {
 	k.check()
 	if err := k.s.Delete(kind, k.scope(kind), name, opts); err != nil {
 		return err
@@ -304,15 +304,15 @@ func (k *Kubectl) Delete(kind Kind, name string, opts DeleteOptions) error {
 
 // DeleteSelected deletes every object of kind matching the selector sel
 // (kubectl delete KIND -l SEL).
-func (k *Kubectl) DeleteSelected(kind Kind, sel string, opts DeleteOptions) error {
+func (k *Client) DeleteSelected(kind cluster.Kind, sel string, opts cluster.DeleteOptions) error {
 	k.check()
 	parsed, err := selector.Parse(sel)
 	if err != nil {
 		return err
 	}
 	if opts.GracePeriodSeconds != nil && *opts.GracePeriodSeconds < 0 {
-		return &StatusError{Op: "delete", Kind: kind, Namespace: k.scope(kind), Err: ErrInvalid,
-			Causes: []FieldError{{Field: "gracePeriodSeconds", Type: "Invalid value", Value: *opts.GracePeriodSeconds, Detail: "must be greater than or equal to 0"}}}
+		return &cluster.StatusError{Op: "delete", Kind: kind, Namespace: k.scope(kind), Err: cluster.ErrInvalid,
+			Causes: []cluster.FieldError{{Field: "gracePeriodSeconds", Type: "Invalid value", Value: *opts.GracePeriodSeconds, Detail: "must be greater than or equal to 0"}}}
 	}
 	objs := k.s.List(kind, k.scope(kind), parsed)
 	if len(objs) == 0 {
@@ -339,7 +339,7 @@ type GetOptions struct {
 // Services, Endpoints or EndpointSlices as kubectl prints it, or kubectl's
 // "No resources found in <ns> namespace." when nothing matches. Other kinds
 // give an error wrapping [ErrUsage].
-func (k *Kubectl) Get(kind Kind, opts GetOptions) (string, error) {
+func (k *Client) Get(kind cluster.Kind, opts GetOptions) (string, error) {
 	k.check()
 	sel, err := selector.Parse(opts.Selector)
 	if err != nil {
@@ -347,19 +347,23 @@ func (k *Kubectl) Get(kind Kind, opts GetOptions) (string, error) {
 	}
 	wide := opts.Wide
 	switch kind {
-	case KindPod:
-		return table(k, k.ns, sel, func(w io.Writer, now Time, x []*Pod) error { return PrintPods(w, now, x, wide) })
-	case KindNode:
-		return table(k, "", sel, func(w io.Writer, now Time, x []*Node) error { return PrintNodes(w, now, x, wide) })
-	case KindReplicaSet:
-		return table(k, k.ns, sel, func(w io.Writer, now Time, x []*ReplicaSet) error { return PrintReplicaSets(w, now, x, wide) })
-	case KindDeployment:
-		return table(k, k.ns, sel, func(w io.Writer, now Time, x []*Deployment) error { return PrintDeployments(w, now, x, wide) })
-	case KindService:
-		return table(k, k.ns, sel, func(w io.Writer, now Time, x []*Service) error { return PrintServices(w, now, x, wide) })
-	case KindEndpoints:
+	case cluster.KindPod:
+		return table(k, k.ns, sel, func(w io.Writer, now cluster.Time, x []*cluster.Pod) error { return PrintPods(w, now, x, wide) })
+	case cluster.KindNode:
+		return table(k, "", sel, func(w io.Writer, now cluster.Time, x []*cluster.Node) error { return PrintNodes(w, now, x, wide) })
+	case cluster.KindReplicaSet:
+		return table(k, k.ns, sel, func(w io.Writer, now cluster.Time, x []*cluster.ReplicaSet) error {
+			return PrintReplicaSets(w, now, x, wide)
+		})
+	case cluster.KindDeployment:
+		return table(k, k.ns, sel, func(w io.Writer, now cluster.Time, x []*cluster.Deployment) error {
+			return PrintDeployments(w, now, x, wide)
+		})
+	case cluster.KindService:
+		return table(k, k.ns, sel, func(w io.Writer, now cluster.Time, x []*cluster.Service) error { return PrintServices(w, now, x, wide) })
+	case cluster.KindEndpoints:
 		return table(k, k.ns, sel, PrintEndpoints)
-	case KindEndpointSlice:
+	case cluster.KindEndpointSlice:
 		return table(k, k.ns, sel, PrintEndpointSlices)
 	}
 	return "", fmt.Errorf("%w: kubectl get does not print %s yet", ErrUsage, kind)
@@ -368,8 +372,8 @@ func (k *Kubectl) Get(kind Kind, opts GetOptions) (string, error) {
 // table lists the objects of one kind in namespace ("" for cluster-scoped
 // kinds) that sel matches and prints them, or kubectl's "No resources
 // found" line when there are none.
-func table[T Object](k *Kubectl, namespace string, sel selector.Selector, print func(io.Writer, Time, []T) error) (string, error) {
-	objs := ListAs[T](k.s, namespace, sel)
+func table[T cluster.Object](k *Client, namespace string, sel selector.Selector, print func(io.Writer, cluster.Time, []T) error) (string, error) {
+	objs := cluster.ListAs[T](k.s, namespace, sel)
 	if len(objs) == 0 {
 		if namespace == "" {
 			return "No resources found\n", nil
@@ -377,52 +381,52 @@ func table[T Object](k *Kubectl, namespace string, sel selector.Selector, print 
 		return "No resources found in " + namespace + " namespace.\n", nil
 	}
 	var b bytes.Buffer
-	err := print(&b, k.s.now, objs)
+	err := print(&b, k.s.Now(), objs)
 	return b.String(), err
 }
 
 // GetEvents renders `kubectl get events` for the client's namespace.
-func (k *Kubectl) GetEvents() (string, error) {
+func (k *Client) GetEvents() (string, error) {
 	k.check()
 	events := k.s.Events(k.ns)
 	if len(events) == 0 {
 		return "No resources found in " + k.ns + " namespace.\n", nil
 	}
 	var b bytes.Buffer
-	err := PrintEvents(&b, k.s.now, events)
+	err := PrintEvents(&b, k.s.Now(), events)
 	return b.String(), err
 }
 
 // Describe renders `kubectl describe` for a pod, a Deployment, a Service,
 // an Endpoints object or an EndpointSlice.
-func (k *Kubectl) Describe(kind Kind, name string) (string, error) {
+func (k *Client) Describe(kind cluster.Kind, name string) (string, error) {
 	k.check()
-	notFound := &StatusError{Op: "get", Kind: kind, Namespace: k.ns, Name: name, Err: ErrNotFound}
+	notFound := &cluster.StatusError{Op: "get", Kind: kind, Namespace: k.ns, Name: name, Err: cluster.ErrNotFound}
 	var b bytes.Buffer
 	var err error
 	switch kind {
-	case KindDeployment:
+	case cluster.KindDeployment:
 		return k.describeDeployment(name)
-	case KindService:
+	case cluster.KindService:
 		return k.describeService(name)
-	case KindEndpoints:
-		ep, ok := GetAs[*Endpoints](k.s, k.ns, name)
+	case cluster.KindEndpoints:
+		ep, ok := cluster.GetAs[*cluster.Endpoints](k.s, k.ns, name)
 		if !ok {
 			return "", notFound
 		}
-		err = DescribeEndpoints(&b, k.s.now, ep, k.eventsAbout(kind, name))
-	case KindEndpointSlice:
-		sl, ok := GetAs[*EndpointSlice](k.s, k.ns, name)
+		err = DescribeEndpoints(&b, k.s.Now(), ep, k.eventsAbout(kind, name))
+	case cluster.KindEndpointSlice:
+		sl, ok := cluster.GetAs[*cluster.EndpointSlice](k.s, k.ns, name)
 		if !ok {
 			return "", notFound
 		}
-		err = DescribeEndpointSlice(&b, k.s.now, sl, k.eventsAbout(kind, name))
-	case KindPod:
-		p, ok := GetAs[*Pod](k.s, k.ns, name)
+		err = DescribeEndpointSlice(&b, k.s.Now(), sl, k.eventsAbout(kind, name))
+	case cluster.KindPod:
+		p, ok := cluster.GetAs[*cluster.Pod](k.s, k.ns, name)
 		if !ok {
 			return "", notFound
 		}
-		err = DescribePod(&b, k.s.now, p, k.eventsAbout(kind, name))
+		err = DescribePod(&b, k.s.Now(), p, k.eventsAbout(kind, name))
 	default:
 		return "", fmt.Errorf("%w: kubectl describe does not print %s yet", ErrUsage, kind)
 	}
@@ -430,8 +434,8 @@ func (k *Kubectl) Describe(kind Kind, name string) (string, error) {
 }
 
 // eventsAbout returns the events about one object in the client's namespace.
-func (k *Kubectl) eventsAbout(kind Kind, name string) []Event {
-	var out []Event
+func (k *Client) eventsAbout(kind cluster.Kind, name string) []cluster.Event {
+	var out []cluster.Event
 	for _, e := range k.s.Events(k.ns) {
 		if e.Kind == kind && e.Name == name {
 			out = append(out, e)
@@ -440,12 +444,28 @@ func (k *Kubectl) eventsAbout(kind Kind, name string) []Event {
 	return out
 }
 
-func (k *Kubectl) describeDeployment(name string) (string, error) {
-	d, ok := GetAs[*Deployment](k.s, k.ns, name)
+func (k *Client) describeDeployment(name string) (string, error) {
+	d, ok := cluster.GetAs[*cluster.Deployment](k.s, k.ns, name)
 	if !ok {
-		return "", &StatusError{Op: "get", Kind: KindDeployment, Namespace: k.ns, Name: name, Err: ErrNotFound}
+		return "", &cluster.StatusError{Op: "get", Kind: cluster.KindDeployment, Namespace: k.ns, Name: name, Err: cluster.ErrNotFound}
 	}
 	var b bytes.Buffer
-	err := DescribeDeployment(&b, k.s.now, d, k.ownedReplicaSets(d), k.eventsAbout(KindDeployment, name))
+	err := DescribeDeployment(&b, k.s.Now(), d, k.ownedReplicaSets(d), k.eventsAbout(cluster.KindDeployment, name))
 	return b.String(), err
+}
+
+// isNilObject reports whether obj is nil or a typed nil pointer such as
+// (*cluster.Pod)(nil), which satisfies Object with no object behind it.
+func isNilObject(obj cluster.Object) bool {
+	if obj == nil {
+		return true
+	}
+	v := reflect.ValueOf(obj)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// nilObjectError is the store's answer to a nil object, which apply gives
+// before it asks the store anything: the body is missing.
+func nilObjectError(op string) *cluster.StatusError {
+	return &cluster.StatusError{Op: op, Err: cluster.ErrInvalid, Causes: []cluster.FieldError{{Field: "object", Type: "Required value"}}}
 }

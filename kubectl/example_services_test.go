@@ -1,4 +1,4 @@
-package cluster_test
+package kubectl_test
 
 import (
 	"fmt"
@@ -6,31 +6,32 @@ import (
 	"strings"
 
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/kubectl"
 )
 
 // kubectl expose, kubectl get svc, and what a pod started afterwards finds
 // in its environment. The cluster IP is drawn from the seeded source, so it
 // is the same on every run.
-func ExampleKubectl_Expose() {
+func ExampleClient_Expose() {
 	sim, err := cluster.New(cluster.Config{Seed: 1})
 	if err != nil {
 		panic(err)
 	}
-	k := sim.Kubectl("default")
+	k := kubectl.New(sim, "default")
 	k.Out = os.Stdout
-	if _, err := k.CreateDeployment("web", cluster.DeploymentOptions{Image: "nginx", Replicas: 2, Port: 8080}); err != nil {
+	if _, err := k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "nginx", Replicas: 2, Port: 8080}); err != nil {
 		panic(err)
 	}
-	if _, err := k.Expose(cluster.KindDeployment, "web", cluster.ExposeOptions{Port: 80, TargetPort: "8080"}); err != nil {
+	if _, err := k.Expose(cluster.KindDeployment, "web", kubectl.ExposeOptions{Port: 80, TargetPort: "8080"}); err != nil {
 		panic(err)
 	}
-	if _, err := k.Run("client", cluster.RunOptions{Image: "busybox"}); err != nil {
+	if _, err := k.Run("client", kubectl.RunOptions{Image: "busybox"}); err != nil {
 		panic(err)
 	}
 	if err := sim.Settle(); err != nil {
 		panic(err)
 	}
-	out, err := k.Get(cluster.KindService, cluster.GetOptions{Wide: true})
+	out, err := k.Get(cluster.KindService, kubectl.GetOptions{Wide: true})
 	if err != nil {
 		panic(err)
 	}

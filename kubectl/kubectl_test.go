@@ -1,4 +1,4 @@
-package cluster_test
+package kubectl_test
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -17,7 +18,7 @@ import (
 // whose messages are captured.
 type kubectlFixture struct {
 	s   *cluster.Sim
-	k   *cluster.Kubectl
+	k   *kubectl.Client
 	out *bytes.Buffer
 }
 
@@ -25,7 +26,7 @@ func newKubectl(t *testing.T) kubectlFixture {
 	t.Helper()
 	s, err := cluster.New(cluster.Config{Seed: 1})
 	require.NoError(t, err)
-	k := s.Kubectl("")
+	k := kubectl.New(s, "")
 	var out bytes.Buffer
 	k.Out = &out
 	return kubectlFixture{s: s, k: k, out: &out}
@@ -38,7 +39,7 @@ func (f kubectlFixture) said() string {
 	return s
 }
 
-func (f kubectlFixture) get(t *testing.T, opts cluster.GetOptions) string {
+func (f kubectlFixture) get(t *testing.T, opts kubectl.GetOptions) string {
 	t.Helper()
 	out, err := f.k.Get(cluster.KindPod, opts)
 	require.NoError(t, err)
@@ -68,7 +69,7 @@ func TestKubectlRun(t *testing.T) {
 	f := newKubectl(t)
 	assert.Equal(t, "default", f.k.Namespace())
 
-	p, err := f.k.Run("web", cluster.RunOptions{Image: "nginx"})
+	p, err := f.k.Run("web", kubectl.RunOptions{Image: "nginx"})
 	require.NoError(t, err)
 	assert.Equal(t, "pod/web created\n", f.said())
 	assert.Equal(t, selector.Set{"run": "web"}, p.Labels, "kubectl run labels run=NAME by default")
@@ -78,7 +79,7 @@ func TestKubectlRun(t *testing.T) {
 	assert.Empty(t, p.Spec.Containers[0].Ports)
 
 	labels := map[string]string{"app": "api", "tier": "backend"}
-	p, err = f.k.Run("api", cluster.RunOptions{Image: "api:1", Labels: labels, Port: 8080})
+	p, err = f.k.Run("api", kubectl.RunOptions{Image: "api:1", Labels: labels, Port: 8080})
 	require.NoError(t, err)
 	assert.Equal(t, "pod/api created\n", f.said())
 	assert.Equal(t, selector.Set{"app": "api", "tier": "backend"}, p.Labels, "-l replaces the default label")
@@ -86,10 +87,10 @@ func TestKubectlRun(t *testing.T) {
 	labels["tier"] = "changed"
 	assert.Equal(t, "backend", f.pod(t, "api").Labels["tier"], "Run copies the labels it is given")
 
-	_, err = f.k.Run("bad", cluster.RunOptions{})
+	_, err = f.k.Run("bad", kubectl.RunOptions{})
 	assert.ErrorIs(t, err, cluster.ErrInvalid, "an image is required")
 	assert.Empty(t, f.said(), "nothing is reported created")
-	_, err = f.k.Run("web", cluster.RunOptions{Image: "nginx"})
+	_, err = f.k.Run("web", kubectl.RunOptions{Image: "nginx"})
 	assert.ErrorIs(t, err, cluster.ErrAlreadyExists)
 	assert.EqualError(t, err, `pods "web" already exists`)
 
@@ -156,7 +157,7 @@ func TestKubectlApplyToARunningPod(t *testing.T) {
 
 func TestKubectlLabel(t *testing.T) {
 	f := newKubectl(t)
-	_, err := f.k.Run("x", cluster.RunOptions{Image: "nginx"})
+	_, err := f.k.Run("x", kubectl.RunOptions{Image: "nginx"})
 	require.NoError(t, err)
 	f.said()
 
@@ -181,7 +182,7 @@ func TestKubectlLabel(t *testing.T) {
 
 	for _, args := range [][]string{nil, {"--overwrite"}, {"a=b=c"}, {"tier=x", "tier-"}} {
 		err := f.k.Label(cluster.KindPod, "x", args...)
-		assert.ErrorIs(t, err, cluster.ErrUsage, "%q", args)
+		assert.ErrorIs(t, err, kubectl.ErrUsage, "%q", args)
 	}
 	assert.Empty(t, f.said())
 }
@@ -190,7 +191,7 @@ func TestKubectlLabelSelected(t *testing.T) {
 	f := newKubectl(t)
 	for _, name := range []string{"web-2", "db", "web-1"} {
 		app := strings.TrimRight(name, "-12")
-		_, err := f.k.Run(name, cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": app}})
+		_, err := f.k.Run(name, kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": app}})
 		require.NoError(t, err)
 	}
 	require.NoError(t, f.s.Settle())
@@ -198,7 +199,7 @@ func TestKubectlLabelSelected(t *testing.T) {
 
 	require.NoError(t, f.k.LabelSelected(cluster.KindPod, "app=web", "tier=frontend"))
 	assert.Equal(t, "pod/web-1 labeled\npod/web-2 labeled\n", f.said(), "in name order")
-	assert.Equal(t, []string{"web-1", "web-2"}, column(f.get(t, cluster.GetOptions{Selector: "tier=frontend"})))
+	assert.Equal(t, []string{"web-1", "web-2"}, column(f.get(t, kubectl.GetOptions{Selector: "tier=frontend"})))
 	_, has := f.pod(t, "db").Labels["tier"]
 	assert.False(t, has)
 
@@ -213,7 +214,7 @@ func TestKubectlLabelSelected(t *testing.T) {
 
 func TestKubectlDelete(t *testing.T) {
 	f := newKubectl(t)
-	_, err := f.k.Run("web", cluster.RunOptions{Image: "nginx"})
+	_, err := f.k.Run("web", kubectl.RunOptions{Image: "nginx"})
 	require.NoError(t, err)
 	require.NoError(t, f.s.Settle())
 	f.said()
@@ -223,12 +224,12 @@ func TestKubectlDelete(t *testing.T) {
 	assert.Equal(t,
 		"NAME   READY   STATUS        RESTARTS   AGE\n"+
 			"web    1/1     Terminating   0          0s\n",
-		f.get(t, cluster.GetOptions{}), "terminating until the kubelet has stopped it")
+		f.get(t, kubectl.GetOptions{}), "terminating until the kubelet has stopped it")
 	p := f.pod(t, "web")
 	assert.True(t, p.Terminating())
 
 	require.NoError(t, f.s.Settle())
-	assert.Equal(t, "No resources found in default namespace.\n", f.get(t, cluster.GetOptions{}))
+	assert.Equal(t, "No resources found in default namespace.\n", f.get(t, kubectl.GetOptions{}))
 
 	err = f.k.Delete(cluster.KindPod, "web", cluster.DeleteOptions{})
 	assert.ErrorIs(t, err, cluster.ErrNotFound)
@@ -240,7 +241,7 @@ func TestKubectlDeleteSelected(t *testing.T) {
 	f := newKubectl(t)
 	for _, name := range []string{"web-2", "db", "web-1"} {
 		app := strings.TrimRight(name, "-12")
-		_, err := f.k.Run(name, cluster.RunOptions{Image: "nginx", Labels: map[string]string{"app": app}})
+		_, err := f.k.Run(name, kubectl.RunOptions{Image: "nginx", Labels: map[string]string{"app": app}})
 		require.NoError(t, err)
 	}
 	require.NoError(t, f.s.Settle())
@@ -254,10 +255,10 @@ func TestKubectlDeleteSelected(t *testing.T) {
 			"db      1/1     Running       0          60s\n"+
 			"web-1   1/1     Terminating   0          60s\n"+
 			"web-2   1/1     Terminating   0          60s\n",
-		f.get(t, cluster.GetOptions{}))
+		f.get(t, kubectl.GetOptions{}))
 
 	require.NoError(t, f.s.Settle())
-	assert.Equal(t, []string{"db"}, column(f.get(t, cluster.GetOptions{})))
+	assert.Equal(t, []string{"db"}, column(f.get(t, kubectl.GetOptions{})))
 
 	require.NoError(t, f.k.DeleteSelected(cluster.KindPod, "app=web", cluster.DeleteOptions{}))
 	assert.Equal(t, "No resources found\n", f.said())
@@ -266,49 +267,49 @@ func TestKubectlDeleteSelected(t *testing.T) {
 	err := f.k.DeleteSelected(cluster.KindPod, "app=db", cluster.DeleteOptions{GracePeriodSeconds: cluster.Ptr(int64(-1))})
 	assert.ErrorIs(t, err, cluster.ErrInvalid)
 	assert.Equal(t, before, f.s.Digest(), "nothing deleted")
-	assert.Equal(t, []string{"db"}, column(f.get(t, cluster.GetOptions{})))
+	assert.Equal(t, []string{"db"}, column(f.get(t, kubectl.GetOptions{})))
 
 	require.NoError(t, f.k.DeleteSelected(cluster.KindPod, "app=db", cluster.DeleteOptions{Force: true}))
-	assert.Equal(t, "No resources found in default namespace.\n", f.get(t, cluster.GetOptions{}), "a forced delete removes at once")
+	assert.Equal(t, "No resources found in default namespace.\n", f.get(t, kubectl.GetOptions{}), "a forced delete removes at once")
 }
 
 func TestKubectlGet(t *testing.T) {
 	f := newKubectl(t)
-	assert.Equal(t, "No resources found in default namespace.\n", f.get(t, cluster.GetOptions{}))
-	assert.Equal(t, "No resources found in default namespace.\n", f.get(t, cluster.GetOptions{Wide: true}))
+	assert.Equal(t, "No resources found in default namespace.\n", f.get(t, kubectl.GetOptions{}))
+	assert.Equal(t, "No resources found in default namespace.\n", f.get(t, kubectl.GetOptions{Wide: true}))
 
 	for _, name := range []string{"web-c", "web-a", "db", "web-b"} {
 		labels := map[string]string{"app": "web"}
 		if name == "db" {
 			labels = map[string]string{"app": "db"}
 		}
-		_, err := f.k.Run(name, cluster.RunOptions{Image: "nginx", Labels: labels})
+		_, err := f.k.Run(name, kubectl.RunOptions{Image: "nginx", Labels: labels})
 		require.NoError(t, err)
 	}
 	require.NoError(t, f.s.Settle())
 	f.s.RunFor(90 * time.Second)
 
-	out := f.get(t, cluster.GetOptions{Selector: "app=web"})
+	out := f.get(t, kubectl.GetOptions{Selector: "app=web"})
 	assert.Equal(t, "NAME    READY   STATUS    RESTARTS   AGE", strings.SplitN(out, "\n", 2)[0])
 	assert.Equal(t, []string{"web-a", "web-b", "web-c"}, column(out), "rows in name order")
 
 	// db was the third pod created: the scheduler spread it to node-3.
-	out = f.get(t, cluster.GetOptions{Selector: "app!=web", Wide: true})
+	out = f.get(t, kubectl.GetOptions{Selector: "app!=web", Wide: true})
 	assert.Equal(t,
 		"NAME   READY   STATUS    RESTARTS   AGE   IP           NODE     NOMINATED NODE   READINESS GATES\n"+
 			"db     1/1     Running   0          90s   10.244.2.2   node-3   <none>           <none>\n",
 		out)
 
-	out = f.get(t, cluster.GetOptions{Wide: true})
+	out = f.get(t, kubectl.GetOptions{Wide: true})
 	header := strings.SplitN(out, "\n", 2)[0]
 	assert.Equal(t, []string{"NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED", "NODE", "READINESS", "GATES"}, strings.Fields(header))
 	assert.Equal(t, []string{"db", "web-a", "web-b", "web-c"}, column(out))
 
-	assert.Equal(t, "No resources found in default namespace.\n", f.get(t, cluster.GetOptions{Selector: "app=cache"}))
-	_, err := f.k.Get(cluster.KindPod, cluster.GetOptions{Selector: "app in ("})
+	assert.Equal(t, "No resources found in default namespace.\n", f.get(t, kubectl.GetOptions{Selector: "app=cache"}))
+	_, err := f.k.Get(cluster.KindPod, kubectl.GetOptions{Selector: "app in ("})
 	assert.Error(t, err)
 
-	nodes, err := f.k.Get(cluster.KindNode, cluster.GetOptions{})
+	nodes, err := f.k.Get(cluster.KindNode, kubectl.GetOptions{})
 	require.NoError(t, err)
 	assert.Equal(t,
 		"NAME     STATUS   ROLES    AGE   VERSION\n"+
@@ -317,11 +318,11 @@ func TestKubectlGet(t *testing.T) {
 			"node-3   Ready    <none>   90s   v1.37.2\n",
 		nodes)
 
-	_, err = f.k.Get(cluster.KindNamespace, cluster.GetOptions{})
-	assert.ErrorIs(t, err, cluster.ErrUsage)
+	_, err = f.k.Get(cluster.KindNamespace, kubectl.GetOptions{})
+	assert.ErrorIs(t, err, kubectl.ErrUsage)
 
-	other := f.s.Kubectl("kube-system")
-	out, err = other.Get(cluster.KindPod, cluster.GetOptions{})
+	other := kubectl.New(f.s, "kube-system")
+	out, err = other.Get(cluster.KindPod, kubectl.GetOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "No resources found in kube-system namespace.\n", out)
 }
@@ -332,7 +333,7 @@ func TestKubectlGetEvents(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "No resources found in default namespace.\n", out)
 
-	_, err = f.k.Run("web", cluster.RunOptions{Image: "nginx"})
+	_, err = f.k.Run("web", kubectl.RunOptions{Image: "nginx"})
 	require.NoError(t, err)
 	require.NoError(t, f.s.Settle())
 	f.s.RunFor(5 * time.Second)
@@ -355,7 +356,7 @@ func TestKubectlGetEvents(t *testing.T) {
 
 func TestKubectlDescribe(t *testing.T) {
 	f := newKubectl(t)
-	_, err := f.k.Run("web", cluster.RunOptions{Image: "nginx", Port: 80})
+	_, err := f.k.Run("web", kubectl.RunOptions{Image: "nginx", Port: 80})
 	require.NoError(t, err)
 	require.NoError(t, f.s.Settle())
 
@@ -383,5 +384,5 @@ func TestKubectlDescribe(t *testing.T) {
 	assert.ErrorIs(t, err, cluster.ErrNotFound)
 	assert.EqualError(t, err, `pods "nope" not found`)
 	_, err = f.k.Describe(cluster.KindNode, "node-1")
-	assert.ErrorIs(t, err, cluster.ErrUsage)
+	assert.ErrorIs(t, err, kubectl.ErrUsage)
 }

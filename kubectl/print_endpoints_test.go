@@ -1,4 +1,4 @@
-package cluster
+package kubectl
 
 import (
 	"bytes"
@@ -6,12 +6,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/svcsim/svcsim/cluster"
 )
 
-func addrs(ips ...string) []EndpointAddress {
-	out := make([]EndpointAddress, len(ips))
+func addrs(ips ...string) []cluster.EndpointAddress {
+	out := make([]cluster.EndpointAddress, len(ips))
 	for i, ip := range ips {
-		out[i] = EndpointAddress{IP: ip}
+		out[i] = cluster.EndpointAddress{IP: ip}
 	}
 	return out
 }
@@ -19,17 +20,17 @@ func addrs(ips ...string) []EndpointAddress {
 func TestFormatEndpoints(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		ep   Endpoints
+		ep   cluster.Endpoints
 		want string
 	}{
-		{"no subsets", Endpoints{}, "<none>"},
-		{"only not ready", Endpoints{Subsets: []EndpointSubset{{NotReadyAddresses: addrs("10.0.0.1"), Ports: []EndpointPort{{Port: 80}}}}}, ""},
-		{"one", Endpoints{Subsets: []EndpointSubset{{Addresses: addrs("10.32.0.5"), Ports: []EndpointPort{{Port: 80}}}}}, "10.32.0.5:80"},
-		{"lab four", Endpoints{Subsets: []EndpointSubset{{Addresses: addrs("10.32.0.5", "10.32.0.6", "10.32.0.7", "10.32.0.8"), Ports: []EndpointPort{{Port: 80}}}}},
+		{"no subsets", cluster.Endpoints{}, "<none>"},
+		{"only not ready", cluster.Endpoints{Subsets: []cluster.EndpointSubset{{NotReadyAddresses: addrs("10.0.0.1"), Ports: []cluster.EndpointPort{{Port: 80}}}}}, ""},
+		{"one", cluster.Endpoints{Subsets: []cluster.EndpointSubset{{Addresses: addrs("10.32.0.5"), Ports: []cluster.EndpointPort{{Port: 80}}}}}, "10.32.0.5:80"},
+		{"lab four", cluster.Endpoints{Subsets: []cluster.EndpointSubset{{Addresses: addrs("10.32.0.5", "10.32.0.6", "10.32.0.7", "10.32.0.8"), Ports: []cluster.EndpointPort{{Port: 80}}}}},
 			"10.32.0.5:80,10.32.0.6:80,10.32.0.7:80 + 1 more..."},
-		{"two ports count pairs", Endpoints{Subsets: []EndpointSubset{{Addresses: addrs("a", "b"), Ports: []EndpointPort{{Name: "x", Port: 1}, {Name: "y", Port: 2}}}}},
+		{"two ports count pairs", cluster.Endpoints{Subsets: []cluster.EndpointSubset{{Addresses: addrs("a", "b"), Ports: []cluster.EndpointPort{{Name: "x", Port: 1}, {Name: "y", Port: 2}}}}},
 			"a:1,b:1,a:2 + 1 more..."},
-		{"headless without ports", Endpoints{Subsets: []EndpointSubset{{Addresses: addrs("10.0.0.1", "10.0.0.2")}}}, "10.0.0.1,10.0.0.2"},
+		{"headless without ports", cluster.Endpoints{Subsets: []cluster.EndpointSubset{{Addresses: addrs("10.0.0.1", "10.0.0.2")}}}, "10.0.0.1,10.0.0.2"},
 	} {
 		t.Run(tt.name, func(t *testing.T) { assert.Equal(t, tt.want, FormatEndpoints(&tt.ep)) })
 	}
@@ -37,16 +38,16 @@ func TestFormatEndpoints(t *testing.T) {
 
 func TestPrintEndpointsAndSlices(t *testing.T) {
 	var b bytes.Buffer
-	require.NoError(t, PrintEndpoints(&b, Time(31e9), []*Endpoints{{ObjectMeta: ObjectMeta{Name: "blue-green-svc"},
-		Subsets: []EndpointSubset{{Addresses: addrs("10.32.0.10", "10.32.0.11", "10.32.0.9"), Ports: []EndpointPort{{Port: 9898}}}}}}))
+	require.NoError(t, PrintEndpoints(&b, cluster.Time(31e9), []*cluster.Endpoints{{ObjectMeta: cluster.ObjectMeta{Name: "blue-green-svc"},
+		Subsets: []cluster.EndpointSubset{{Addresses: addrs("10.32.0.10", "10.32.0.11", "10.32.0.9"), Ports: []cluster.EndpointPort{{Port: 9898}}}}}}))
 	assert.Equal(t, "NAME             ENDPOINTS                                        AGE\nblue-green-svc   10.32.0.10:9898,10.32.0.11:9898,10.32.0.9:9898   31s\n", b.String())
 
 	b.Reset()
 	port := int32(80)
-	require.NoError(t, PrintEndpointSlices(&b, Time(5e9), []*EndpointSlice{
-		{ObjectMeta: ObjectMeta{Name: "web-abcde"}, AddressType: "IPv4", Ports: []EndpointSlicePort{{Port: &port}},
-			Endpoints: []Endpoint{{Addresses: []string{"10.0.0.1"}}, {Addresses: []string{"10.0.0.2"}}, {Addresses: []string{"10.0.0.3"}}, {Addresses: []string{"10.0.0.4"}}}},
-		{ObjectMeta: ObjectMeta{Name: "empty-fghjk"}, AddressType: "IPv4"},
+	require.NoError(t, PrintEndpointSlices(&b, cluster.Time(5e9), []*cluster.EndpointSlice{
+		{ObjectMeta: cluster.ObjectMeta{Name: "web-abcde"}, AddressType: "IPv4", Ports: []cluster.EndpointSlicePort{{Port: &port}},
+			Endpoints: []cluster.Endpoint{{Addresses: []string{"10.0.0.1"}}, {Addresses: []string{"10.0.0.2"}}, {Addresses: []string{"10.0.0.3"}}, {Addresses: []string{"10.0.0.4"}}}},
+		{ObjectMeta: cluster.ObjectMeta{Name: "empty-fghjk"}, AddressType: "IPv4"},
 	}))
 	assert.Equal(t, "NAME          ADDRESSTYPE   PORTS     ENDPOINTS                                AGE\n"+
 		"web-abcde     IPv4          80        10.0.0.1,10.0.0.2,10.0.0.3 + 1 more...   5s\n"+
@@ -55,8 +56,8 @@ func TestPrintEndpointsAndSlices(t *testing.T) {
 
 func TestDescribeEndpoints(t *testing.T) {
 	var b bytes.Buffer
-	ep := &Endpoints{ObjectMeta: ObjectMeta{Name: "testweb", Namespace: "default"},
-		Subsets: []EndpointSubset{{Addresses: addrs("10.32.0.5", "10.32.0.6"), NotReadyAddresses: addrs("10.32.0.7"), Ports: []EndpointPort{{Port: 80, Protocol: ProtocolTCP}}}}}
+	ep := &cluster.Endpoints{ObjectMeta: cluster.ObjectMeta{Name: "testweb", Namespace: "default"},
+		Subsets: []cluster.EndpointSubset{{Addresses: addrs("10.32.0.5", "10.32.0.6"), NotReadyAddresses: addrs("10.32.0.7"), Ports: []cluster.EndpointPort{{Port: 80, Protocol: cluster.ProtocolTCP}}}}}
 	require.NoError(t, DescribeEndpoints(&b, 0, ep, nil))
 	assert.Equal(t, `Name:         testweb
 Namespace:    default
@@ -78,9 +79,9 @@ Events:  <none>
 // prints no Ports section, as kubectl's describeEndpoints.
 func TestDescribeEndpointsWithoutPorts(t *testing.T) {
 	var b bytes.Buffer
-	ep := &Endpoints{ObjectMeta: ObjectMeta{Name: "db", Namespace: "default", Labels: map[string]string{"service.kubernetes.io/headless": ""},
+	ep := &cluster.Endpoints{ObjectMeta: cluster.ObjectMeta{Name: "db", Namespace: "default", Labels: map[string]string{"service.kubernetes.io/headless": ""},
 		Annotations: map[string]string{"endpoints.kubernetes.io/last-change-trigger-time": "2025-01-01T00:00:05Z"}},
-		Subsets: []EndpointSubset{{Addresses: addrs("10.244.0.5")}}}
+		Subsets: []cluster.EndpointSubset{{Addresses: addrs("10.244.0.5")}}}
 	require.NoError(t, DescribeEndpoints(&b, 0, ep, nil))
 	assert.Equal(t, `Name:         db
 Namespace:    default
@@ -99,16 +100,16 @@ Events:  <none>
 // zone, "<unset>" for what is missing.
 func TestDescribeEndpointSlice(t *testing.T) {
 	var b bytes.Buffer
-	sl := &EndpointSlice{
-		ObjectMeta: ObjectMeta{Name: "web-abcde", Namespace: "default",
+	sl := &cluster.EndpointSlice{
+		ObjectMeta: cluster.ObjectMeta{Name: "web-abcde", Namespace: "default",
 			Labels:      map[string]string{"endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io", "kubernetes.io/service-name": "web"},
 			Annotations: map[string]string{"endpoints.kubernetes.io/last-change-trigger-time": "2025-01-01T00:00:05Z"}},
 		AddressType: "IPv4",
-		Ports:       []EndpointSlicePort{{Name: Ptr(""), Port: Ptr(int32(80)), Protocol: Ptr(ProtocolTCP)}, {Name: Ptr("metrics"), Protocol: Ptr(ProtocolUDP)}},
-		Endpoints: []Endpoint{
-			{Addresses: []string{"10.244.0.5"}, Conditions: EndpointConditions{Ready: Ptr(true)},
-				TargetRef: &ObjectReference{Kind: KindPod, Name: "web-1"}, NodeName: Ptr("node-1"), Zone: Ptr("zone-a")},
-			{Addresses: []string{"10.244.1.7"}, Conditions: EndpointConditions{Ready: Ptr(false)}, Hostname: Ptr("web-2")},
+		Ports:       []cluster.EndpointSlicePort{{Name: cluster.Ptr(""), Port: cluster.Ptr(int32(80)), Protocol: cluster.Ptr(cluster.ProtocolTCP)}, {Name: cluster.Ptr("metrics"), Protocol: cluster.Ptr(cluster.ProtocolUDP)}},
+		Endpoints: []cluster.Endpoint{
+			{Addresses: []string{"10.244.0.5"}, Conditions: cluster.EndpointConditions{Ready: cluster.Ptr(true)},
+				TargetRef: &cluster.ObjectReference{Kind: cluster.KindPod, Name: "web-1"}, NodeName: cluster.Ptr("node-1"), Zone: cluster.Ptr("zone-a")},
+			{Addresses: []string{"10.244.1.7"}, Conditions: cluster.EndpointConditions{Ready: cluster.Ptr(false)}, Hostname: cluster.Ptr("web-2")},
 		},
 	}
 	require.NoError(t, DescribeEndpointSlice(&b, 0, sl, nil))
@@ -141,7 +142,7 @@ Events:        <none>
 `, b.String())
 
 	b.Reset()
-	require.NoError(t, DescribeEndpointSlice(&b, 0, &EndpointSlice{ObjectMeta: ObjectMeta{Name: "web-empty", Namespace: "default"}, AddressType: "IPv4"}, nil))
+	require.NoError(t, DescribeEndpointSlice(&b, 0, &cluster.EndpointSlice{ObjectMeta: cluster.ObjectMeta{Name: "web-empty", Namespace: "default"}, AddressType: "IPv4"}, nil))
 	assert.Equal(t, `Name:         web-empty
 Namespace:    default
 Labels:       <none>

@@ -1,24 +1,26 @@
-package cluster
+package kubectl
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/selector"
 )
 
 // qualified is how kubectl names a resource in its messages: "pod",
 // "deployment.apps", "replicaset.apps", "endpointslice.discovery.k8s.io".
-func qualified(kind Kind) string {
+func qualified(kind cluster.Kind) string {
 	switch kind {
-	case KindDeployment, KindReplicaSet:
-		return resource(kind) + ".apps"
-	case KindEndpointSlice:
-		return resource(kind) + ".discovery.k8s.io"
+	case cluster.KindDeployment, cluster.KindReplicaSet:
+		return cluster.Resource(kind) + ".apps"
+	case cluster.KindEndpointSlice:
+		return cluster.Resource(kind) + ".discovery.k8s.io"
 	}
-	return resource(kind)
+	return cluster.Resource(kind)
 }
 
 // DeploymentOptions are kubectl create deployment's flags.
@@ -34,23 +36,23 @@ type DeploymentOptions struct {
 // CreateDeployment creates a Deployment as `kubectl create deployment NAME
 // --image IMAGE [--replicas N] [--port P]` does: labels and selector
 // app=NAME, one container named after the image.
-func (k *Kubectl) CreateDeployment(name string, opts DeploymentOptions) (*Deployment, error) {
+func (k *Client) CreateDeployment(name string, opts DeploymentOptions) (*cluster.Deployment, error) {
 	k.check()
 	n := opts.Replicas
 	if n == 0 {
 		n = 1
 	}
-	c := Container{Name: imageName(opts.Image), Image: opts.Image}
+	c := cluster.Container{Name: imageName(opts.Image), Image: opts.Image}
 	if opts.Port != 0 {
-		c.Ports = []ContainerPort{{ContainerPort: opts.Port}}
+		c.Ports = []cluster.ContainerPort{{ContainerPort: opts.Port}}
 	}
 	labels := selector.Set{"app": name}
-	d := &Deployment{
-		ObjectMeta: ObjectMeta{Name: name, Namespace: k.ns, Labels: labels.Clone()},
-		Spec: DeploymentSpec{
-			Replicas: Ptr(n),
+	d := &cluster.Deployment{
+		ObjectMeta: cluster.ObjectMeta{Name: name, Namespace: k.ns, Labels: labels.Clone()},
+		Spec: cluster.DeploymentSpec{
+			Replicas: cluster.Ptr(n),
 			Selector: &selector.LabelSelector{MatchLabels: labels.Clone()},
-			Template: PodTemplateSpec{ObjectMeta: ObjectMeta{Labels: labels.Clone()}, Spec: PodSpec{Containers: []Container{c}}},
+			Template: cluster.PodTemplateSpec{ObjectMeta: cluster.ObjectMeta{Labels: labels.Clone()}, Spec: cluster.PodSpec{Containers: []cluster.Container{c}}},
 		},
 	}
 	o, err := k.s.Create(d)
@@ -58,7 +60,7 @@ func (k *Kubectl) CreateDeployment(name string, opts DeploymentOptions) (*Deploy
 		return nil, err
 	}
 	k.say("deployment.apps/%s created", name)
-	return o.(*Deployment), nil
+	return o.(*cluster.Deployment), nil
 }
 
 // imageName is the container name kubectl derives from an image:
@@ -74,17 +76,17 @@ func imageName(image string) string {
 }
 
 // Scale sets the replicas of a Deployment or ReplicaSet, as kubectl scale.
-func (k *Kubectl) Scale(kind Kind, name string, n int32) error {
+func (k *Client) Scale(kind cluster.Kind, name string, n int32) error {
 	k.check()
 	o, ok := k.s.Get(kind, k.ns, name)
 	if !ok {
-		return &StatusError{Op: "scale", Kind: kind, Namespace: k.ns, Name: name, Err: ErrNotFound}
+		return &cluster.StatusError{Op: "scale", Kind: kind, Namespace: k.ns, Name: name, Err: cluster.ErrNotFound}
 	}
 	switch x := o.(type) {
-	case *Deployment:
-		x.Spec.Replicas = Ptr(n)
-	case *ReplicaSet:
-		x.Spec.Replicas = Ptr(n)
+	case *cluster.Deployment:
+		x.Spec.Replicas = cluster.Ptr(n)
+	case *cluster.ReplicaSet:
+		x.Spec.Replicas = cluster.Ptr(n)
 	default:
 		return fmt.Errorf("%w: cannot scale a %s", ErrUsage, kind)
 	}
@@ -97,11 +99,11 @@ func (k *Kubectl) Scale(kind Kind, name string, n int32) error {
 
 // SetImage changes a container's image in a Deployment's template, which
 // starts a rollout (kubectl set image deployment/NAME CONTAINER=IMAGE).
-func (k *Kubectl) SetImage(name, container, image string) error {
+func (k *Client) SetImage(name, container, image string) error {
 	k.check()
-	d, ok := GetAs[*Deployment](k.s, k.ns, name)
+	d, ok := cluster.GetAs[*cluster.Deployment](k.s, k.ns, name)
 	if !ok {
-		return &StatusError{Op: "set image", Kind: KindDeployment, Namespace: k.ns, Name: name, Err: ErrNotFound}
+		return &cluster.StatusError{Op: "set image", Kind: cluster.KindDeployment, Namespace: k.ns, Name: name, Err: cluster.ErrNotFound}
 	}
 	found := false
 	for i := range d.Spec.Template.Spec.Containers {
@@ -122,11 +124,11 @@ func (k *Kubectl) SetImage(name, container, image string) error {
 
 // RolloutStatus reports a Deployment's rollout as `kubectl rollout status`
 // prints it at this instant, and whether the rollout is done.
-func (k *Kubectl) RolloutStatus(name string) (string, bool, error) {
+func (k *Client) RolloutStatus(name string) (string, bool, error) {
 	k.check()
-	d, ok := GetAs[*Deployment](k.s, k.ns, name)
+	d, ok := cluster.GetAs[*cluster.Deployment](k.s, k.ns, name)
 	if !ok {
-		return "", false, &StatusError{Op: "get", Kind: KindDeployment, Namespace: k.ns, Name: name, Err: ErrNotFound}
+		return "", false, &cluster.StatusError{Op: "get", Kind: cluster.KindDeployment, Namespace: k.ns, Name: name, Err: cluster.ErrNotFound}
 	}
 	if d.Generation > d.Status.ObservedGeneration {
 		return "Waiting for deployment spec update to be observed...", false, nil
@@ -134,7 +136,10 @@ func (k *Kubectl) RolloutStatus(name string) (string, bool, error) {
 	if c, ok := deploymentCondition(d.Status, "Progressing"); ok && c.Reason == "ProgressDeadlineExceeded" {
 		return "", false, fmt.Errorf("deployment %q exceeded its progress deadline", name)
 	}
-	want := replicas(d.Spec.Replicas)
+	want := int32(0)
+	if d.Spec.Replicas != nil {
+		want = *d.Spec.Replicas
+	}
 	st := d.Status
 	switch {
 	case st.UpdatedReplicas < want:
@@ -148,23 +153,25 @@ func (k *Kubectl) RolloutStatus(name string) (string, bool, error) {
 }
 
 // ownedReplicaSets returns the ReplicaSets a Deployment controls, oldest first.
-func (k *Kubectl) ownedReplicaSets(d *Deployment) []*ReplicaSet {
-	var out []*ReplicaSet
-	for _, rs := range ListAs[*ReplicaSet](k.s, d.Namespace, everything) {
+func (k *Client) ownedReplicaSets(d *cluster.Deployment) []*cluster.ReplicaSet {
+	var out []*cluster.ReplicaSet
+	for _, rs := range cluster.ListAs[*cluster.ReplicaSet](k.s, d.Namespace, selector.Everything()) {
 		if ref, ok := rs.ControllerRef(); ok && ref.UID == d.UID {
 			out = append(out, rs)
 		}
 	}
-	slices.SortFunc(out, byCreation)
+	slices.SortFunc(out, func(a, b *cluster.ReplicaSet) int {
+		return cmp.Or(cmp.Compare(a.CreationTimestamp, b.CreationTimestamp), cmp.Compare(a.Name, b.Name))
+	})
 	return out
 }
 
 // RolloutHistory renders `kubectl rollout history deployment/NAME`.
-func (k *Kubectl) RolloutHistory(name string) (string, error) {
+func (k *Client) RolloutHistory(name string) (string, error) {
 	k.check()
-	d, ok := GetAs[*Deployment](k.s, k.ns, name)
+	d, ok := cluster.GetAs[*cluster.Deployment](k.s, k.ns, name)
 	if !ok {
-		return "", &StatusError{Op: "get", Kind: KindDeployment, Namespace: k.ns, Name: name, Err: ErrNotFound}
+		return "", &cluster.StatusError{Op: "get", Kind: cluster.KindDeployment, Namespace: k.ns, Name: name, Err: cluster.ErrNotFound}
 	}
 	type entry struct {
 		rev   int64
@@ -172,7 +179,7 @@ func (k *Kubectl) RolloutHistory(name string) (string, error) {
 	}
 	var entries []entry
 	for _, rs := range k.ownedReplicaSets(d) {
-		if r := revision(rs); r > 0 {
+		if r := cluster.Revision(rs); r > 0 {
 			cause := rs.Annotations["kubernetes.io/change-cause"]
 			if cause == "" {
 				cause = "<none>"
@@ -198,22 +205,22 @@ func (k *Kubectl) RolloutHistory(name string) (string, error) {
 // ReplicaSet's template (without its pod-template-hash) becomes the
 // Deployment's; the controller then scales that ReplicaSet back up and
 // gives it a new revision number.
-func (k *Kubectl) RolloutUndo(name string, toRevision int64) error {
+func (k *Client) RolloutUndo(name string, toRevision int64) error {
 	k.check()
-	d, ok := GetAs[*Deployment](k.s, k.ns, name)
+	d, ok := cluster.GetAs[*cluster.Deployment](k.s, k.ns, name)
 	if !ok {
-		return &StatusError{Op: "get", Kind: KindDeployment, Namespace: k.ns, Name: name, Err: ErrNotFound}
+		return &cluster.StatusError{Op: "get", Kind: cluster.KindDeployment, Namespace: k.ns, Name: name, Err: cluster.ErrNotFound}
 	}
 	if d.Spec.Paused {
 		return fmt.Errorf("%w: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again", ErrUsage)
 	}
 	rsList := k.ownedReplicaSets(d)
-	var target *ReplicaSet
+	var target *cluster.ReplicaSet
 	if toRevision == 0 {
 		// The previous revision: the second highest.
 		var revs []int64
 		for _, rs := range rsList {
-			revs = append(revs, revision(rs))
+			revs = append(revs, cluster.Revision(rs))
 		}
 		slices.Sort(revs)
 		if len(revs) < 2 {
@@ -222,19 +229,19 @@ func (k *Kubectl) RolloutUndo(name string, toRevision int64) error {
 		toRevision = revs[len(revs)-2]
 	}
 	for _, rs := range rsList {
-		if revision(rs) == toRevision {
+		if cluster.Revision(rs) == toRevision {
 			target = rs
 		}
 	}
 	if target == nil {
 		return fmt.Errorf("%w: unable to find specified revision %d in history", ErrUsage, toRevision)
 	}
-	if sameTemplate(&target.Spec.Template, &d.Spec.Template) {
+	if cluster.EqualIgnoreHash(&target.Spec.Template, &d.Spec.Template) {
 		k.say("deployment.apps/%s skipped rollback (current template already matches revision %d)", name, toRevision)
 		return nil
 	}
-	t := target.Spec.Template.deepCopy()
-	delete(t.Labels, PodTemplateHashLabel)
+	t := copyTemplate(target.Spec.Template)
+	delete(t.Labels, cluster.PodTemplateHashLabel)
 	d.Spec.Template = t
 	// kubectl carries the ReplicaSet's annotations (a change-cause, say)
 	// back to the Deployment, all but the revision bookkeeping.
@@ -255,21 +262,21 @@ func (k *Kubectl) RolloutUndo(name string, toRevision int64) error {
 }
 
 // RolloutPause pauses a Deployment's rollouts (kubectl rollout pause).
-func (k *Kubectl) RolloutPause(name string) error {
+func (k *Client) RolloutPause(name string) error {
 	k.check()
 	return k.setPaused(name, true)
 }
 
 // RolloutResume resumes a paused Deployment (kubectl rollout resume).
-func (k *Kubectl) RolloutResume(name string) error {
+func (k *Client) RolloutResume(name string) error {
 	k.check()
 	return k.setPaused(name, false)
 }
 
-func (k *Kubectl) setPaused(name string, paused bool) error {
-	d, ok := GetAs[*Deployment](k.s, k.ns, name)
+func (k *Client) setPaused(name string, paused bool) error {
+	d, ok := cluster.GetAs[*cluster.Deployment](k.s, k.ns, name)
 	if !ok {
-		return &StatusError{Op: "get", Kind: KindDeployment, Namespace: k.ns, Name: name, Err: ErrNotFound}
+		return &cluster.StatusError{Op: "get", Kind: cluster.KindDeployment, Namespace: k.ns, Name: name, Err: cluster.ErrNotFound}
 	}
 	word := "paused"
 	if !paused {
@@ -287,4 +294,33 @@ func (k *Kubectl) setPaused(name string, paused bool) error {
 	}
 	k.say("deployment.apps/%s %s", name, word)
 	return nil
+}
+
+// deploymentCondition returns the condition of type t in st, if present.
+func deploymentCondition(st cluster.DeploymentStatus, t string) (cluster.DeploymentCondition, bool) {
+	for _, c := range st.Conditions {
+		if c.Type == t {
+			return c, true
+		}
+	}
+	return cluster.DeploymentCondition{}, false
+}
+
+// skippedAnnotations are the annotations rollout undo leaves on the
+// Deployment rather than copying them from the ReplicaSet: revision
+// bookkeeping, replica counts, and apply's record of the last manifest.
+// kubectl keeps this list itself, as the Deployment controller keeps its own.
+var skippedAnnotations = map[string]bool{
+	"deployment.kubernetes.io/revision":                true,
+	"deployment.kubernetes.io/revision-history":        true,
+	"deployment.kubernetes.io/desired-replicas":        true,
+	"deployment.kubernetes.io/max-replicas":            true,
+	"kubectl.kubernetes.io/last-applied-configuration": true,
+	"deprecated.deployment.rollback.to":                true,
+}
+
+// copyTemplate deep-copies a pod template, by way of the pod it stamps out.
+func copyTemplate(t cluster.PodTemplateSpec) cluster.PodTemplateSpec {
+	p := (&cluster.Pod{ObjectMeta: t.ObjectMeta, Spec: t.Spec}).DeepCopy()
+	return cluster.PodTemplateSpec{ObjectMeta: p.ObjectMeta, Spec: p.Spec}
 }

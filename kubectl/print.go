@@ -1,8 +1,10 @@
-package cluster
+package kubectl
 
 import (
 	"fmt"
+	"github.com/svcsim/svcsim/cluster"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,7 +26,7 @@ const (
 // PrintPods writes pods as `kubectl get pods` (or `-o wide`) shows them at
 // virtual time now, in the order given. An empty list writes nothing, since
 // kubectl's "No resources found" line goes to stderr and is the caller's.
-func PrintPods(w io.Writer, now Time, pods []*Pod, wide bool) error {
+func PrintPods(w io.Writer, now cluster.Time, pods []*cluster.Pod, wide bool) error {
 	if err := printable(w, "PrintPods", pods...); err != nil {
 		return err
 	}
@@ -48,7 +50,7 @@ func PrintPods(w io.Writer, now Time, pods []*Pod, wide bool) error {
 
 // PrintNodes writes nodes as `kubectl get nodes` (or `-o wide`) shows them
 // at virtual time now, in the order given; an empty list writes nothing.
-func PrintNodes(w io.Writer, now Time, nodes []*Node, wide bool) error {
+func PrintNodes(w io.Writer, now cluster.Time, nodes []*cluster.Node, wide bool) error {
 	if err := printable(w, "PrintNodes", nodes...); err != nil {
 		return err
 	}
@@ -72,8 +74,8 @@ func PrintNodes(w io.Writer, now Time, nodes []*Node, wide bool) error {
 // PrintEvents writes events as `kubectl get events` shows them at virtual
 // time now, in the order given; an empty list writes nothing. Like kubectl
 // get events, and unlike describe, LAST SEEN shows no repeat count.
-func PrintEvents(w io.Writer, now Time, events []Event) error {
-	if err := printable[Event](w, "PrintEvents"); err != nil {
+func PrintEvents(w io.Writer, now cluster.Time, events []cluster.Event) error {
+	if err := printable[cluster.Event](w, "PrintEvents"); err != nil {
 		return err
 	}
 	header := []string{"LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"}
@@ -109,7 +111,7 @@ func writeTable(w io.Writer, header []string, rows [][]string) error {
 // since renders the age of t at now as kubectl's AGE columns do. Virtual
 // time zero is the simulation's start, a real instant, so unlike kubectl's
 // zero timestamp it never prints as <unknown>.
-func since(now, t Time) string { return HumanDuration(now.Sub(t)) }
+func since(now, t cluster.Time) string { return cluster.HumanDuration(now.Sub(t)) }
 
 func orNone(s string) string {
 	if s == "" {
@@ -121,13 +123,13 @@ func orNone(s string) string {
 // podStatus returns the READY numerator and the STATUS cell of kubectl get
 // pods. The first container in status order that is waiting or terminated
 // with a cause hides the phase, because that cause is what a user must fix.
-func podStatus(p *Pod) (ready int, status string) {
+func podStatus(p *cluster.Pod) (ready int, status string) {
 	status = string(p.Status.Phase)
 	if p.Status.Reason != "" {
 		status = p.Status.Reason
 	}
 	for _, c := range p.Status.Conditions {
-		if c.Type == PodScheduled && c.Reason == "SchedulingGated" {
+		if c.Type == cluster.PodScheduled && c.Reason == "SchedulingGated" {
 			status = c.Reason
 		}
 	}
@@ -149,14 +151,14 @@ func podStatus(p *Pod) (ready int, status string) {
 	if status == "Completed" && running {
 		status = "NotReady"
 		if p.IsReady() {
-			status = string(PodRunning)
+			status = string(cluster.PodRunning)
 		}
 	}
 	if p.DeletionTimestamp != nil {
 		switch {
 		case p.Status.Reason == "NodeLost":
-			status = string(PodUnknown)
-		case p.Status.Phase != PodSucceeded && p.Status.Phase != PodFailed:
+			status = string(cluster.PodUnknown)
+		case p.Status.Phase != cluster.PodSucceeded && p.Status.Phase != cluster.PodFailed:
 			status = "Terminating"
 		}
 	}
@@ -165,7 +167,7 @@ func podStatus(p *Pod) (ready int, status string) {
 
 // containerReason is what kubectl get pods shows for a container that is
 // waiting or terminated, or "" for one that is running or not yet reported.
-func containerReason(s ContainerState) string {
+func containerReason(s cluster.ContainerState) string {
 	switch {
 	case s.Waiting != nil && s.Waiting.Reason != "":
 		return s.Waiting.Reason
@@ -181,9 +183,9 @@ func containerReason(s ContainerState) string {
 
 // podRestarts renders the RESTARTS cell: the total restart count, with the
 // age of the most recent container exit when one is recorded.
-func podRestarts(now Time, p *Pod) string {
+func podRestarts(now cluster.Time, p *cluster.Pod) string {
 	restarts, known := 0, false
-	var last Time
+	var last cluster.Time
 	for _, cs := range p.Status.ContainerStatuses {
 		restarts += int(cs.RestartCount)
 		if t := cs.LastTerminationState.Terminated; t != nil && (!known || t.FinishedAt > last) {
@@ -198,12 +200,12 @@ func podRestarts(now Time, p *Pod) string {
 
 // nodeStatus renders the STATUS cell of kubectl get nodes from the Ready
 // condition; a node that never reported one is Unknown.
-func nodeStatus(n *Node) string {
+func nodeStatus(n *cluster.Node) string {
 	status := "Unknown"
 	for _, c := range n.Status.Conditions {
 		if c.Type == "Ready" {
 			status = "NotReady"
-			if c.Status == ConditionTrue {
+			if c.Status == cluster.ConditionTrue {
 				status = "Ready"
 			}
 		}
@@ -216,7 +218,7 @@ func nodeStatus(n *Node) string {
 
 // nodeRoles renders the ROLES cell: the roles named by either role label,
 // sorted and without duplicates, or <none>.
-func nodeRoles(n *Node) string {
+func nodeRoles(n *cluster.Node) string {
 	var roles []string
 	for k, v := range n.Labels {
 		switch {
@@ -233,7 +235,7 @@ func nodeRoles(n *Node) string {
 }
 
 // nodeAddress returns the node's first address of type typ, or <none>.
-func nodeAddress(n *Node, typ string) string {
+func nodeAddress(n *cluster.Node, typ string) string {
 	for _, a := range n.Status.Addresses {
 		if a.Type == typ {
 			return a.Address
@@ -244,7 +246,7 @@ func nodeAddress(n *Node, typ string) string {
 
 // DescribePod writes pod as `kubectl describe pod` shows it at virtual time
 // now, followed by those of events that are about the pod.
-func DescribePod(w io.Writer, now Time, pod *Pod, events []Event) error {
+func DescribePod(w io.Writer, now cluster.Time, pod *cluster.Pod, events []cluster.Event) error {
 	if err := printable(w, "DescribePod", pod); err != nil {
 		return err
 	}
@@ -297,7 +299,7 @@ func (d *describer) line(level int, format string, args ...any) {
 	fmt.Fprintf(d.w, strings.Repeat("  ", level)+format, args...)
 }
 
-func (d *describer) podHeader(now Time, p *Pod) {
+func (d *describer) podHeader(now cluster.Time, p *cluster.Pod) {
 	d.line(0, "Name:\t%s\n", p.Name)
 	d.line(0, "Namespace:\t%s\n", p.Namespace)
 	// The apiserver's admission plugins would set these; svcsim has no
@@ -314,7 +316,7 @@ func (d *describer) podHeader(now Time, p *Pod) {
 	}
 	d.labels("Labels", p.Labels)
 	d.annotations(p.Annotations)
-	if p.DeletionTimestamp != nil && p.Status.Phase != PodSucceeded && p.Status.Phase != PodFailed {
+	if p.DeletionTimestamp != nil && p.Status.Phase != cluster.PodSucceeded && p.Status.Phase != cluster.PodFailed {
 		d.line(0, "Status:\tTerminating (lasts %s)\n", since(now, *p.DeletionTimestamp))
 		d.line(0, "Termination Grace Period:\t%ds\n", deletionGrace(p))
 	} else {
@@ -341,7 +343,7 @@ func (d *describer) podHeader(now Time, p *Pod) {
 
 // deletionGrace is the grace period of the pod's pending delete; the store
 // always records it, and the spec's value stands in if it is missing.
-func deletionGrace(p *Pod) int64 {
+func deletionGrace(p *cluster.Pod) int64 {
 	switch {
 	case p.DeletionGracePeriodSeconds != nil:
 		return *p.DeletionGracePeriodSeconds
@@ -406,7 +408,7 @@ func (d *describer) annotations(m map[string]string) {
 	}
 }
 
-func (d *describer) containers(p *Pod) {
+func (d *describer) containers(p *cluster.Pod) {
 	if len(p.Spec.Containers) == 0 {
 		d.line(0, "Containers: <none>\n")
 		return
@@ -415,7 +417,7 @@ func (d *describer) containers(p *Pod) {
 	for _, c := range p.Spec.Containers {
 		d.line(1, "%s:\n", c.Name)
 		d.imageAndPorts(c)
-		if i := slices.IndexFunc(p.Status.ContainerStatuses, func(s ContainerStatus) bool { return s.Name == c.Name }); i >= 0 {
+		if i := slices.IndexFunc(p.Status.ContainerStatuses, func(s cluster.ContainerStatus) bool { return s.Name == c.Name }); i >= 0 {
 			cs := p.Status.ContainerStatuses[i]
 			d.containerState("State", cs.State)
 			if cs.LastTerminationState.Terminated != nil {
@@ -434,7 +436,7 @@ func (d *describer) containers(p *Pod) {
 
 // imageAndPorts writes a container's Image and Port(s) lines, shared by
 // pods and pod templates.
-func (d *describer) imageAndPorts(c Container) {
+func (d *describer) imageAndPorts(c cluster.Container) {
 	d.line(2, "Image:\t%s\n", c.Image)
 	ports, hostPorts := containerPorts(c.Ports)
 	if strings.Contains(ports, ",") {
@@ -457,12 +459,12 @@ func boolString(b bool) string {
 
 // containerPorts renders a container's ports and their (always zero, as
 // svcsim has no host ports) host ports as describe lists them.
-func containerPorts(ports []ContainerPort) (string, string) {
+func containerPorts(ports []cluster.ContainerPort) (string, string) {
 	var cs, hs []string
 	for _, p := range ports {
 		proto := p.Protocol
 		if proto == "" {
-			proto = ProtocolTCP
+			proto = cluster.ProtocolTCP
 		}
 		name := ""
 		if p.Name != "" {
@@ -474,7 +476,7 @@ func containerPorts(ports []ContainerPort) (string, string) {
 	return strings.Join(cs, ", "), strings.Join(hs, ", ")
 }
 
-func (d *describer) containerState(title string, s ContainerState) {
+func (d *describer) containerState(title string, s cluster.ContainerState) {
 	switch {
 	case s.Running != nil:
 		d.line(2, "%s:\tRunning\n", title)
@@ -503,7 +505,7 @@ func (d *describer) containerState(title string, s ContainerState) {
 // describeProbe renders a probe as kubectl 1.37 does, with the apiserver's
 // defaults for unset fields. svcsim probes have no handler, and kubectl
 // calls a probe without one "unknown".
-func describeProbe(p Probe) string {
+func describeProbe(p cluster.Probe) string {
 	orDefault := func(v, def int32) int32 {
 		if v == 0 {
 			return def
@@ -516,12 +518,15 @@ func describeProbe(p Probe) string {
 }
 
 // events prints the Events section for the pod's own events.
-func (d *describer) events(now Time, p *Pod, all []Event) {
-	var evs []Event
+func (d *describer) events(now cluster.Time, p *cluster.Pod, all []cluster.Event) {
+	var evs []cluster.Event
 	for _, e := range all {
-		if e.Kind == KindPod && e.Namespace == p.Namespace && e.Name == p.Name {
+		if e.Kind == cluster.KindPod && e.Namespace == p.Namespace && e.Name == p.Name {
 			evs = append(evs, e)
 		}
 	}
 	d.eventTable(now, evs)
 }
+
+// sortedKeys returns the keys of m in ascending order.
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,4 +1,4 @@
-package cluster
+package kubectl
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -22,9 +23,9 @@ type ExposeOptions struct {
 	TargetPort string
 	// Protocol is the ports' protocol (--protocol); "" takes the container
 	// port's, else TCP.
-	Protocol Protocol
+	Protocol cluster.Protocol
 	// Type is the Service's type (--type); "" means ClusterIP.
-	Type ServiceType
+	Type cluster.ServiceType
 	// Name is the Service's name (--name); "" means the exposed object's.
 	Name string
 	// ClusterIP is --cluster-ip: "" to allocate one, "None" for a headless
@@ -37,20 +38,20 @@ type ExposeOptions struct {
 // --name N` does: its selector is the Deployment's or ReplicaSet's
 // matchLabels, or the pod's labels; its labels are the object's. It prints
 // "service/NAME exposed".
-func (k *Kubectl) Expose(kind Kind, name string, opts ExposeOptions) (*Service, error) {
+func (k *Client) Expose(kind cluster.Kind, name string, opts ExposeOptions) (*cluster.Service, error) {
 	k.check()
 	o, ok := k.s.Get(kind, k.ns, name)
 	if !ok {
-		return nil, &StatusError{Op: "get", Kind: kind, Namespace: k.ns, Name: name, Err: ErrNotFound}
+		return nil, &cluster.StatusError{Op: "get", Kind: kind, Namespace: k.ns, Name: name, Err: cluster.ErrNotFound}
 	}
 	var sel selector.Set
-	var spec *PodSpec
+	var spec *cluster.PodSpec
 	switch x := o.(type) {
-	case *Deployment:
+	case *cluster.Deployment:
 		sel, spec = matchLabels(x.Spec.Selector), &x.Spec.Template.Spec
-	case *ReplicaSet:
+	case *cluster.ReplicaSet:
 		sel, spec = matchLabels(x.Spec.Selector), &x.Spec.Template.Spec
-	case *Pod:
+	case *cluster.Pod:
 		if len(x.Labels) == 0 {
 			return nil, fmt.Errorf("%w: couldn't retrieve selectors via --selector flag or introspection: the pod has no labels and cannot be exposed", ErrUsage)
 		}
@@ -65,9 +66,9 @@ func (k *Kubectl) Expose(kind Kind, name string, opts ExposeOptions) (*Service, 
 	if err != nil {
 		return nil, err
 	}
-	svc := &Service{
-		ObjectMeta: ObjectMeta{Name: opts.Name, Namespace: k.ns, Labels: o.Meta().Labels.Clone()},
-		Spec:       ServiceSpec{Type: opts.Type, Selector: sel, Ports: ports, ClusterIP: opts.ClusterIP},
+	svc := &cluster.Service{
+		ObjectMeta: cluster.ObjectMeta{Name: opts.Name, Namespace: k.ns, Labels: o.Meta().Labels.Clone()},
+		Spec:       cluster.ServiceSpec{Type: opts.Type, Selector: sel, Ports: ports, ClusterIP: opts.ClusterIP},
 	}
 	if svc.Name == "" {
 		svc.Name = name
@@ -77,7 +78,7 @@ func (k *Kubectl) Expose(kind Kind, name string, opts ExposeOptions) (*Service, 
 		return nil, err
 	}
 	k.say("service/%s exposed", svc.Name)
-	return out.(*Service), nil
+	return out.(*cluster.Service), nil
 }
 
 // matchLabels returns a workload selector as a Service's map-based one,
@@ -91,9 +92,9 @@ func matchLabels(ls *selector.LabelSelector) selector.Set {
 
 // exposedPorts builds the Service's ports from the flags, or from the
 // container ports when no port is given.
-func exposedPorts(spec *PodSpec, opts ExposeOptions) ([]ServicePort, error) {
+func exposedPorts(spec *cluster.PodSpec, opts ExposeOptions) ([]cluster.ServicePort, error) {
 	var numbers []int32
-	protocols := map[int32][]Protocol{} // what the containers declare per port
+	protocols := map[int32][]cluster.Protocol{} // what the containers declare per port
 	for _, c := range spec.Containers {
 		for _, p := range c.Ports {
 			if opts.Port == 0 {
@@ -101,7 +102,7 @@ func exposedPorts(spec *PodSpec, opts ExposeOptions) ([]ServicePort, error) {
 			}
 			proto := p.Protocol
 			if proto == "" {
-				proto = ProtocolTCP
+				proto = cluster.ProtocolTCP
 			}
 			protocols[p.ContainerPort] = append(protocols[p.ContainerPort], proto)
 		}
@@ -112,7 +113,7 @@ func exposedPorts(spec *PodSpec, opts ExposeOptions) ([]ServicePort, error) {
 	if len(numbers) == 0 {
 		return nil, fmt.Errorf("%w: couldn't find port via --port flag or introspection", ErrUsage)
 	}
-	var ports []ServicePort
+	var ports []cluster.ServicePort
 	for i, n := range numbers {
 		name := ""
 		if len(numbers) > 1 {
@@ -122,29 +123,29 @@ func exposedPorts(spec *PodSpec, opts ExposeOptions) ([]ServicePort, error) {
 		if declared := protocols[n]; proto == "" && len(declared) > 1 {
 			// A port served on several protocols gets a Service port each.
 			for _, p := range declared {
-				ports = append(ports, ServicePort{Name: fmt.Sprintf("port-%d-%s", i+1, strings.ToLower(string(p))), Port: n, Protocol: p})
+				ports = append(ports, cluster.ServicePort{Name: fmt.Sprintf("port-%d-%s", i+1, strings.ToLower(string(p))), Port: n, Protocol: p})
 			}
 			continue
 		} else if proto == "" && len(declared) == 1 {
 			proto = declared[0]
 		}
 		if proto == "" {
-			proto = ProtocolTCP
+			proto = cluster.ProtocolTCP
 		}
-		ports = append(ports, ServicePort{Name: name, Port: n, Protocol: proto})
+		ports = append(ports, cluster.ServicePort{Name: name, Port: n, Protocol: proto})
 	}
 	for i := range ports {
 		switch t := opts.TargetPort; {
 		case t == "":
-			ports[i].TargetPort = FromInt(ports[i].Port)
+			ports[i].TargetPort = cluster.FromInt(ports[i].Port)
 		default:
 			// kubectl reads the flag as intstr.Parse does: a number that
 			// fits in an int32 is a number, anything else a port name,
 			// which the apiserver then judges. Never truncate.
 			if n, err := strconv.ParseInt(t, 10, 32); err == nil {
-				ports[i].TargetPort = FromInt(int32(n))
+				ports[i].TargetPort = cluster.FromInt(int32(n))
 			} else {
-				ports[i].TargetPort = FromString(t)
+				ports[i].TargetPort = cluster.FromString(t)
 			}
 		}
 	}
@@ -157,19 +158,18 @@ const serviceNameLabel = "kubernetes.io/service-name"
 // describeService renders kubectl describe svc, reading the Service's
 // EndpointSlices from the store by their service-name label, as kubectl
 // does.
-func (k *Kubectl) describeService(name string) (string, error) {
-	svc, ok := GetAs[*Service](k.s, k.ns, name)
+func (k *Client) describeService(name string) (string, error) {
+	svc, ok := cluster.GetAs[*cluster.Service](k.s, k.ns, name)
 	if !ok {
-		return "", &StatusError{Op: "get", Kind: KindService, Namespace: k.ns, Name: name, Err: ErrNotFound}
+		return "", &cluster.StatusError{Op: "get", Kind: cluster.KindService, Namespace: k.ns, Name: name, Err: cluster.ErrNotFound}
 	}
-	var sls []*EndpointSlice
-	k.s.store.each(KindEndpointSlice, k.ns, func(o Object) bool {
-		if v, ok := o.Meta().Labels[serviceNameLabel]; ok && v == name {
-			sls = append(sls, o.(*EndpointSlice))
+	var sls []*cluster.EndpointSlice
+	for _, sl := range cluster.ListAs[*cluster.EndpointSlice](k.s, k.ns, selector.Everything()) {
+		if v, ok := sl.Labels[serviceNameLabel]; ok && v == name {
+			sls = append(sls, sl)
 		}
-		return true
-	})
+	}
 	var b bytes.Buffer
-	err := DescribeService(&b, k.s.now, svc, sls, k.s.Events(k.ns))
+	err := DescribeService(&b, k.s.Now(), svc, sls, k.s.Events(k.ns))
 	return b.String(), err
 }

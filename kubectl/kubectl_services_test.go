@@ -1,4 +1,4 @@
-package cluster_test
+package kubectl_test
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -20,7 +21,7 @@ func (f kubectlFixture) svc(t *testing.T, name string) *cluster.Service {
 	return svc
 }
 
-func (f kubectlFixture) getSvc(t *testing.T, opts cluster.GetOptions) string {
+func (f kubectlFixture) getSvc(t *testing.T, opts kubectl.GetOptions) string {
 	t.Helper()
 	out, err := f.k.Get(cluster.KindService, opts)
 	require.NoError(t, err)
@@ -75,12 +76,12 @@ func TestKubectlGetServicesLabShape(t *testing.T) {
 		[]string{"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"},
 		[]string{"kubernetes", "ClusterIP", "10.96.0.1", "<none>", "443/TCP", "85m"},
 		[]string{"testweb", "ClusterIP", ip, "<none>", "80/TCP", "5s"},
-	), f.getSvc(t, cluster.GetOptions{}))
+	), f.getSvc(t, kubectl.GetOptions{}))
 	assert.Equal(t, pad(
 		[]string{"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE", "SELECTOR"},
 		[]string{"testweb", "ClusterIP", ip, "<none>", "80/TCP", "5s", "app=testweb"},
-	), f.getSvc(t, cluster.GetOptions{Selector: "app=testweb", Wide: true}))
-	assert.Equal(t, "No resources found in default namespace.\n", f.getSvc(t, cluster.GetOptions{Selector: "app=nope"}))
+	), f.getSvc(t, kubectl.GetOptions{Selector: "app=testweb", Wide: true}))
+	assert.Equal(t, "No resources found in default namespace.\n", f.getSvc(t, kubectl.GetOptions{Selector: "app=nope"}))
 }
 
 func TestKubectlGetServicesOfEveryType(t *testing.T) {
@@ -95,7 +96,7 @@ func TestKubectlGetServicesOfEveryType(t *testing.T) {
 	for _, pool := range [][]string{nil, {"203.0.113.10"}} {
 		s, err := cluster.New(cluster.Config{Seed: 1, LoadBalancerIPs: pool})
 		require.NoError(t, err)
-		k := s.Kubectl("")
+		k := kubectl.New(s, "")
 		for _, svc := range []*cluster.Service{
 			mk("db", cluster.ServiceTypeExternalName, func(sp *cluster.ServiceSpec) { sp.ExternalName, sp.Ports = "db.example.com", nil }),
 			mk("lb", cluster.ServiceTypeLoadBalancer, func(sp *cluster.ServiceSpec) { sp.Ports[0].NodePort = 30443 }),
@@ -108,7 +109,7 @@ func TestKubectlGetServicesOfEveryType(t *testing.T) {
 			require.NoError(t, err)
 		}
 		require.NoError(t, s.Settle())
-		out, err := k.Get(cluster.KindService, cluster.GetOptions{Wide: true})
+		out, err := k.Get(cluster.KindService, kubectl.GetOptions{Wide: true})
 		require.NoError(t, err)
 		ip := func(n string) string {
 			svc, _ := cluster.GetAs[*cluster.Service](s, "default", n)
@@ -133,10 +134,10 @@ func TestPrintServicesCutsLongIngress(t *testing.T) {
 	svc := &cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "lb"}, Spec: cluster.ServiceSpec{Type: cluster.ServiceTypeLoadBalancer, ClusterIPs: []string{"10.96.5.5"}},
 		Status: cluster.ServiceStatus{LoadBalancer: cluster.LoadBalancerStatus{Ingress: []cluster.LoadBalancerIngress{{IP: "203.0.113.20"}, {IP: "203.0.113.10"}, {IP: "203.0.113.10"}}}}}
 	var b strings.Builder
-	require.NoError(t, cluster.PrintServices(&b, 0, []*cluster.Service{svc}, false))
+	require.NoError(t, kubectl.PrintServices(&b, 0, []*cluster.Service{svc}, false))
 	assert.Contains(t, b.String(), " 203.0.113.10,... ")
 	b.Reset()
-	require.NoError(t, cluster.PrintServices(&b, 0, []*cluster.Service{svc}, true))
+	require.NoError(t, kubectl.PrintServices(&b, 0, []*cluster.Service{svc}, true))
 	assert.Contains(t, b.String(), " 203.0.113.10,203.0.113.20 ", "sorted, without repeats, whole when wide")
 }
 
@@ -205,7 +206,7 @@ func TestKubectlDescribeServiceLabShape(t *testing.T) {
 func TestKubectlDescribeNodePortAndLoadBalancer(t *testing.T) {
 	s, err := cluster.New(cluster.Config{Seed: 1, LoadBalancerIPs: []string{"203.0.113.10"}})
 	require.NoError(t, err)
-	k := s.Kubectl("")
+	k := kubectl.New(s, "")
 	_, err = k.Apply(&cluster.Service{ObjectMeta: cluster.ObjectMeta{Name: "web"}, Spec: cluster.ServiceSpec{
 		Type: cluster.ServiceTypeLoadBalancer, Selector: selector.Set{"app": "web"},
 		Ports: []cluster.ServicePort{{Name: "http", Port: 80, TargetPort: cluster.FromString("http"), NodePort: 30080}},
@@ -244,11 +245,11 @@ func TestKubectlDescribeNodePortAndLoadBalancer(t *testing.T) {
 
 func TestKubectlExpose(t *testing.T) {
 	f := newKubectl(t)
-	_, err := f.k.CreateDeployment("web", cluster.DeploymentOptions{Image: "nginx", Replicas: 3, Port: 8080})
+	_, err := f.k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "nginx", Replicas: 3, Port: 8080})
 	require.NoError(t, err)
 	f.said()
 
-	svc, err := f.k.Expose(cluster.KindDeployment, "web", cluster.ExposeOptions{Port: 80, TargetPort: "8080"})
+	svc, err := f.k.Expose(cluster.KindDeployment, "web", kubectl.ExposeOptions{Port: 80, TargetPort: "8080"})
 	require.NoError(t, err)
 	assert.Equal(t, "service/web exposed\n", f.said())
 	assert.Equal(t, selector.Set{"app": "web"}, svc.Spec.Selector)
@@ -258,7 +259,7 @@ func TestKubectlExpose(t *testing.T) {
 	assert.NotEmpty(t, svc.Spec.ClusterIP)
 
 	// Ports from the containers, a type, a name, a named target port.
-	np, err := f.k.Expose(cluster.KindDeployment, "web", cluster.ExposeOptions{Name: "web-np", Type: cluster.ServiceTypeNodePort, TargetPort: "http"})
+	np, err := f.k.Expose(cluster.KindDeployment, "web", kubectl.ExposeOptions{Name: "web-np", Type: cluster.ServiceTypeNodePort, TargetPort: "http"})
 	require.NoError(t, err)
 	assert.Equal(t, "service/web-np exposed\n", f.said())
 	assert.Equal(t, int32(8080), np.Spec.Ports[0].Port)
@@ -270,7 +271,7 @@ func TestKubectlExpose(t *testing.T) {
 		{Name: "a", Image: "nginx", Ports: []cluster.ContainerPort{{ContainerPort: 80}, {ContainerPort: 53, Protocol: cluster.ProtocolUDP}}},
 	}}})
 	require.NoError(t, err)
-	multi, err := f.k.Expose(cluster.KindPod, "multi", cluster.ExposeOptions{})
+	multi, err := f.k.Expose(cluster.KindPod, "multi", kubectl.ExposeOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, []cluster.ServicePort{
 		{Name: "port-1", Protocol: cluster.ProtocolTCP, Port: 80, TargetPort: cluster.FromInt(80)},
@@ -286,7 +287,7 @@ func TestKubectlExpose(t *testing.T) {
 	}}
 	_, err = f.s.Create(rs)
 	require.NoError(t, err)
-	blue, err := f.k.Expose(cluster.KindReplicaSet, "blue-rs", cluster.ExposeOptions{ClusterIP: "None"})
+	blue, err := f.k.Expose(cluster.KindReplicaSet, "blue-rs", kubectl.ExposeOptions{ClusterIP: "None"})
 	require.NoError(t, err)
 	assert.Equal(t, "None", blue.Spec.ClusterIP)
 	assert.Equal(t, selector.Set{"demo": "blue-rs"}, blue.Spec.Selector)
@@ -298,17 +299,17 @@ func TestKubectlExpose(t *testing.T) {
 	_, err = f.s.Create(&cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: "portless", Labels: selector.Set{"a": "b"}}, Spec: cluster.PodSpec{Containers: []cluster.Container{{Name: "a", Image: "nginx"}}}})
 	require.NoError(t, err)
 	before := f.s.Digest()
-	_, err = f.k.Expose(cluster.KindDeployment, "nope", cluster.ExposeOptions{Port: 80})
+	_, err = f.k.Expose(cluster.KindDeployment, "nope", kubectl.ExposeOptions{Port: 80})
 	assert.ErrorIs(t, err, cluster.ErrNotFound)
-	_, err = f.k.Expose(cluster.KindNode, "node-1", cluster.ExposeOptions{Port: 80})
-	assert.ErrorIs(t, err, cluster.ErrUsage)
-	_, err = f.k.Expose(cluster.KindPod, "bare", cluster.ExposeOptions{Port: 80})
+	_, err = f.k.Expose(cluster.KindNode, "node-1", kubectl.ExposeOptions{Port: 80})
+	assert.ErrorIs(t, err, kubectl.ErrUsage)
+	_, err = f.k.Expose(cluster.KindPod, "bare", kubectl.ExposeOptions{Port: 80})
 	assert.EqualError(t, err, "kubectl: invalid arguments: couldn't retrieve selectors via --selector flag or introspection: the pod has no labels and cannot be exposed")
-	_, err = f.k.Expose(cluster.KindPod, "portless", cluster.ExposeOptions{})
+	_, err = f.k.Expose(cluster.KindPod, "portless", kubectl.ExposeOptions{})
 	assert.EqualError(t, err, "kubectl: invalid arguments: couldn't find port via --port flag or introspection")
-	_, err = f.k.Expose(cluster.KindPod, "multi", cluster.ExposeOptions{})
+	_, err = f.k.Expose(cluster.KindPod, "multi", kubectl.ExposeOptions{})
 	assert.ErrorIs(t, err, cluster.ErrAlreadyExists, "service multi exists")
-	_, err = f.k.Expose(cluster.KindPod, "multi", cluster.ExposeOptions{Name: "web-x", Type: "Ingress"})
+	_, err = f.k.Expose(cluster.KindPod, "multi", kubectl.ExposeOptions{Name: "web-x", Type: "Ingress"})
 	assert.ErrorIs(t, err, cluster.ErrInvalid)
 	assert.Equal(t, before, f.s.Digest())
 	assert.Empty(t, f.said(), "a failed expose prints nothing")
@@ -339,12 +340,12 @@ func TestKubectlExposeTargetPort(t *testing.T) {
 	} {
 		t.Run(tt.target, func(t *testing.T) {
 			f := newKubectl(t)
-			_, err := f.k.CreateDeployment("web", cluster.DeploymentOptions{Image: "nginx", Replicas: 1, Port: 8080})
+			_, err := f.k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "nginx", Replicas: 1, Port: 8080})
 			require.NoError(t, err)
 			require.NoError(t, f.s.Settle())
 			f.said()
 			before := f.s.Digest()
-			svc, err := f.k.Expose(cluster.KindDeployment, "web", cluster.ExposeOptions{Port: 80, TargetPort: tt.target})
+			svc, err := f.k.Expose(cluster.KindDeployment, "web", kubectl.ExposeOptions{Port: 80, TargetPort: tt.target})
 			if tt.err == "" {
 				require.NoError(t, err)
 				assert.Equal(t, tt.want, svc.Spec.Ports[0].TargetPort)

@@ -1,4 +1,4 @@
-package cluster
+package kubectl
 
 import (
 	"bytes"
@@ -8,19 +8,20 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/selector"
 )
 
 // printRS is a ReplicaSet of a Deployment "web" as the controllers leave it
 // once its pods are up: the hash in its name, labels and selector, and a
 // status that matches its spec.
-func printRS(hash string, created Time, n int32, image string, mutate ...func(*ReplicaSet)) *ReplicaSet {
-	labels := selector.Set{"app": "web", PodTemplateHashLabel: hash}
-	rs := &ReplicaSet{
-		ObjectMeta: ObjectMeta{Name: "web-" + hash, Namespace: "default", CreationTimestamp: created, Labels: labels.Clone()},
-		Spec: ReplicaSetSpec{Replicas: Ptr(n), Selector: &selector.LabelSelector{MatchLabels: labels.Clone()},
+func printRS(hash string, created cluster.Time, n int32, image string, mutate ...func(*cluster.ReplicaSet)) *cluster.ReplicaSet {
+	labels := selector.Set{"app": "web", cluster.PodTemplateHashLabel: hash}
+	rs := &cluster.ReplicaSet{
+		ObjectMeta: cluster.ObjectMeta{Name: "web-" + hash, Namespace: "default", CreationTimestamp: created, Labels: labels.Clone()},
+		Spec: cluster.ReplicaSetSpec{Replicas: cluster.Ptr(n), Selector: &selector.LabelSelector{MatchLabels: labels.Clone()},
 			Template: nginxTemplate(labels.Clone(), image)},
-		Status: ReplicaSetStatus{Replicas: n, ReadyReplicas: n, AvailableReplicas: n},
+		Status: cluster.ReplicaSetStatus{Replicas: n, ReadyReplicas: n, AvailableReplicas: n},
 	}
 	for _, m := range mutate {
 		m(rs)
@@ -29,15 +30,15 @@ func printRS(hash string, created Time, n int32, image string, mutate ...func(*R
 }
 
 func TestPrintReplicaSets(t *testing.T) {
-	newRS := printRS("5fb7b8b74b", at(540), 3, "nginx:2", func(rs *ReplicaSet) {
-		rs.Spec.Template.Spec.Containers = append(rs.Spec.Template.Spec.Containers, Container{Name: "sidecar", Image: "envoy:1.30"})
+	newRS := printRS("5fb7b8b74b", at(540), 3, "nginx:2", func(rs *cluster.ReplicaSet) {
+		rs.Spec.Template.Spec.Containers = append(rs.Spec.Template.Spec.Containers, cluster.Container{Name: "sidecar", Image: "envoy:1.30"})
 		rs.Status.ReadyReplicas = 2
 	})
-	oldRS := printRS("785f5c87c7", at(0), 0, "nginx:1", func(rs *ReplicaSet) {
+	oldRS := printRS("785f5c87c7", at(0), 0, "nginx:1", func(rs *cluster.ReplicaSet) {
 		// Not something the store keeps; kubectl shows <none> for it.
 		rs.Spec.Selector = nil
 	})
-	rss := []*ReplicaSet{newRS, oldRS}
+	rss := []*cluster.ReplicaSet{newRS, oldRS}
 
 	var b bytes.Buffer
 	require.NoError(t, PrintReplicaSets(&b, at(600), rss, false))
@@ -59,21 +60,21 @@ func TestPrintReplicaSets(t *testing.T) {
 }
 
 func TestPrintDeployments(t *testing.T) {
-	web := newDeployment("web", 3, "nginx:2", func(d *Deployment) {
+	web := newDeployment("web", 3, "nginx:2", func(d *cluster.Deployment) {
 		d.Namespace, d.CreationTimestamp = "default", at(0)
 		// Halfway through a rollout: one new pod, four in all.
-		d.Status = DeploymentStatus{Replicas: 4, UpdatedReplicas: 1, ReadyReplicas: 3, AvailableReplicas: 3, UnavailableReplicas: 1}
+		d.Status = cluster.DeploymentStatus{Replicas: 4, UpdatedReplicas: 1, ReadyReplicas: 3, AvailableReplicas: 3, UnavailableReplicas: 1}
 	})
-	api := newDeployment("api-server", 10, "api:1.4", func(d *Deployment) {
+	api := newDeployment("api-server", 10, "api:1.4", func(d *cluster.Deployment) {
 		d.Namespace, d.CreationTimestamp = "default", at(-7200)
 		d.Spec.Selector = &selector.LabelSelector{
 			MatchLabels:      selector.Set{"app": "api-server"},
 			MatchExpressions: []selector.Expression{{Key: "track", Operator: selector.OpIn, Values: []string{"stable", "canary"}}},
 		}
-		d.Spec.Template.Spec.Containers = append(d.Spec.Template.Spec.Containers, Container{Name: "sidecar", Image: "envoy:1.30"})
-		d.Status = DeploymentStatus{Replicas: 10, UpdatedReplicas: 10, ReadyReplicas: 10, AvailableReplicas: 10}
+		d.Spec.Template.Spec.Containers = append(d.Spec.Template.Spec.Containers, cluster.Container{Name: "sidecar", Image: "envoy:1.30"})
+		d.Status = cluster.DeploymentStatus{Replicas: 10, UpdatedReplicas: 10, ReadyReplicas: 10, AvailableReplicas: 10}
 	})
-	ds := []*Deployment{api, web}
+	ds := []*cluster.Deployment{api, web}
 
 	var b bytes.Buffer
 	require.NoError(t, PrintDeployments(&b, at(600), ds, false))
@@ -94,7 +95,7 @@ func TestPrintDeployments(t *testing.T) {
 	assert.Empty(t, b.String())
 }
 
-func describeDeploymentString(t *testing.T, now Time, d *Deployment, rss []*ReplicaSet, events []Event) string {
+func describeDeploymentString(t *testing.T, now cluster.Time, d *cluster.Deployment, rss []*cluster.ReplicaSet, events []cluster.Event) string {
 	t.Helper()
 	var b bytes.Buffer
 	require.NoError(t, DescribeDeployment(&b, now, d, rss, events))
@@ -102,7 +103,7 @@ func describeDeploymentString(t *testing.T, now Time, d *Deployment, rss []*Repl
 }
 
 func TestDescribeDeployment(t *testing.T) {
-	d := newDeployment("web", 3, "nginx:1.27", func(d *Deployment) {
+	d := newDeployment("web", 3, "nginx:1.27", func(d *cluster.Deployment) {
 		d.Namespace, d.CreationTimestamp = "default", at(0)
 		d.Labels = selector.Set{"app": "web", "tier": "frontend"}
 		d.Annotations = map[string]string{
@@ -110,43 +111,43 @@ func TestDescribeDeployment(t *testing.T) {
 			"kubernetes.io/change-cause": "kubectl set image deployment/web nginx=nginx:1.27",
 		}
 		d.Spec.MinReadySeconds = 5
-		d.Spec.Strategy = DeploymentStrategy{Type: RollingUpdateStrategy,
-			RollingUpdate: &RollingUpdateDeployment{MaxUnavailable: Ptr(FromInt(0)), MaxSurge: Ptr(FromInt(1))}}
+		d.Spec.Strategy = cluster.DeploymentStrategy{Type: cluster.RollingUpdateStrategy,
+			RollingUpdate: &cluster.RollingUpdateDeployment{MaxUnavailable: cluster.Ptr(cluster.FromInt(0)), MaxSurge: cluster.Ptr(cluster.FromInt(1))}}
 		tmpl := &d.Spec.Template
 		tmpl.Labels = selector.Set{"app": "web", "tier": "frontend"}
 		c := &tmpl.Spec.Containers[0]
-		c.Ports = []ContainerPort{{Name: "http", ContainerPort: 80, Protocol: ProtocolTCP}, {Name: "https", ContainerPort: 443}}
-		c.Env = []EnvVar{{Name: "MODE", Value: "prod"}, {Name: "BANNER", Value: "hello\nworld"}}
-		tmpl.Spec.Containers = append(tmpl.Spec.Containers, Container{Name: "sidecar", Image: "envoy:1.30"})
-		d.Status = DeploymentStatus{Replicas: 4, UpdatedReplicas: 2, ReadyReplicas: 3, AvailableReplicas: 3, UnavailableReplicas: 1,
-			Conditions: []DeploymentCondition{
-				{Type: "Available", Status: ConditionTrue, Reason: "MinimumReplicasAvailable"},
-				{Type: "Progressing", Status: ConditionTrue, Reason: "ReplicaSetUpdated"},
+		c.Ports = []cluster.ContainerPort{{Name: "http", ContainerPort: 80, Protocol: cluster.ProtocolTCP}, {Name: "https", ContainerPort: 443}}
+		c.Env = []cluster.EnvVar{{Name: "MODE", Value: "prod"}, {Name: "BANNER", Value: "hello\nworld"}}
+		tmpl.Spec.Containers = append(tmpl.Spec.Containers, cluster.Container{Name: "sidecar", Image: "envoy:1.30"})
+		d.Status = cluster.DeploymentStatus{Replicas: 4, UpdatedReplicas: 2, ReadyReplicas: 3, AvailableReplicas: 3, UnavailableReplicas: 1,
+			Conditions: []cluster.DeploymentCondition{
+				{Type: "Available", Status: cluster.ConditionTrue, Reason: "MinimumReplicasAvailable"},
+				{Type: "Progressing", Status: cluster.ConditionTrue, Reason: "ReplicaSetUpdated"},
 			}}
 	})
 	// The new ReplicaSet is the one with the Deployment's template, whatever
 	// its hash label; all others are old, oldest first, even when empty.
-	current := printRS("6d9f8c7b5", at(300), 2, "", func(rs *ReplicaSet) {
-		rs.Spec.Template = d.Spec.Template.deepCopy()
-		rs.Spec.Template.Labels[PodTemplateHashLabel] = "6d9f8c7b5"
+	current := printRS("6d9f8c7b5", at(300), 2, "", func(rs *cluster.ReplicaSet) {
+		rs.Spec.Template = copyTemplate(d.Spec.Template)
+		rs.Spec.Template.Labels[cluster.PodTemplateHashLabel] = "6d9f8c7b5"
 		rs.Status.Replicas = 1
 	})
-	rss := []*ReplicaSet{
+	rss := []*cluster.ReplicaSet{
 		current,
 		printRS("7c4d5b8f9", at(100), 2, "nginx:1.26"),
 		printRS("5b6c7d8f4", at(0), 0, "nginx:1.25"),
 	}
-	ev := func(first, last, count int, msg string) Event {
-		return Event{FirstSeen: at(first), LastSeen: at(last), Count: count, Type: EventNormal, Reason: "ScalingReplicaSet",
-			Kind: KindDeployment, Namespace: "default", Name: "web", Source: deploymentControllerName, Message: msg}
+	ev := func(first, last, count int, msg string) cluster.Event {
+		return cluster.Event{FirstSeen: at(first), LastSeen: at(last), Count: count, Type: cluster.EventNormal, Reason: "ScalingReplicaSet",
+			Kind: cluster.KindDeployment, Namespace: "default", Name: "web", Source: deploymentControllerName, Message: msg}
 	}
-	events := []Event{
+	events := []cluster.Event{
 		ev(300, 300, 1, "Scaled down replica set web-7c4d5b8f9 from 3 to 2"),
 		ev(0, 0, 1, "Scaled up replica set web-5b6c7d8f4 from 0 to 3"),
 		ev(100, 350, 2, "Scaled up replica set web-6d9f8c7b5 from 1 to 2"),
 		// Not about this Deployment.
-		{FirstSeen: at(1), LastSeen: at(1), Count: 1, Type: EventNormal, Reason: "Scheduled", Kind: KindPod, Namespace: "default", Name: "web"},
-		{FirstSeen: at(1), LastSeen: at(1), Count: 1, Type: EventNormal, Reason: "ScalingReplicaSet", Kind: KindDeployment, Namespace: "other", Name: "web"},
+		{FirstSeen: at(1), LastSeen: at(1), Count: 1, Type: cluster.EventNormal, Reason: "Scheduled", Kind: cluster.KindPod, Namespace: "default", Name: "web"},
+		{FirstSeen: at(1), LastSeen: at(1), Count: 1, Type: cluster.EventNormal, Reason: "ScalingReplicaSet", Kind: cluster.KindDeployment, Namespace: "other", Name: "web"},
 	}
 
 	assert.Equal(t, lines(
@@ -205,14 +206,14 @@ func TestDescribeDeployment(t *testing.T) {
 // bounds, no conditions, no ReplicaSets and no events, so those lines are
 // left out or say <none>, as in kubectl.
 func TestDescribeDeploymentBeforeTheController(t *testing.T) {
-	d := &Deployment{
-		ObjectMeta: ObjectMeta{Name: "batch", Namespace: "jobs", CreationTimestamp: at(60)},
-		Spec: DeploymentSpec{
+	d := &cluster.Deployment{
+		ObjectMeta: cluster.ObjectMeta{Name: "batch", Namespace: "jobs", CreationTimestamp: at(60)},
+		Spec: cluster.DeploymentSpec{
 			Selector: &selector.LabelSelector{MatchLabels: selector.Set{"app": "batch"}},
-			Strategy: DeploymentStrategy{Type: RecreateStrategy},
-			Template: PodTemplateSpec{
-				ObjectMeta: ObjectMeta{Labels: selector.Set{"app": "batch"}, Annotations: map[string]string{"prometheus.io/scrape": "true"}},
-				Spec:       PodSpec{Containers: []Container{{Name: "worker", Image: "busybox"}}},
+			Strategy: cluster.DeploymentStrategy{Type: cluster.RecreateStrategy},
+			Template: cluster.PodTemplateSpec{
+				ObjectMeta: cluster.ObjectMeta{Labels: selector.Set{"app": "batch"}, Annotations: map[string]string{"prometheus.io/scrape": "true"}},
+				Spec:       cluster.PodSpec{Containers: []cluster.Container{{Name: "worker", Image: "busybox"}}},
 			},
 		},
 	}
@@ -243,7 +244,7 @@ func TestDescribeDeploymentBeforeTheController(t *testing.T) {
 }
 
 func TestDescribeDeploymentInvalidSelector(t *testing.T) {
-	d := newDeployment("web", 1, "nginx", func(d *Deployment) {
+	d := newDeployment("web", 1, "nginx", func(d *cluster.Deployment) {
 		d.Spec.Selector = &selector.LabelSelector{MatchLabels: selector.Set{"bad key": "x"}}
 	})
 	var b bytes.Buffer
@@ -253,8 +254,8 @@ func TestDescribeDeploymentInvalidSelector(t *testing.T) {
 
 func TestWorkloadPrintersReportWriteErrors(t *testing.T) {
 	d := newDeployment("web", 1, "nginx")
-	assert.ErrorIs(t, PrintReplicaSets(failWriter{}, 0, []*ReplicaSet{printRS("1", 0, 1, "nginx")}, false), errWrite)
-	assert.ErrorIs(t, PrintDeployments(failWriter{}, 0, []*Deployment{d}, false), errWrite)
+	assert.ErrorIs(t, PrintReplicaSets(failWriter{}, 0, []*cluster.ReplicaSet{printRS("1", 0, 1, "nginx")}, false), errWrite)
+	assert.ErrorIs(t, PrintDeployments(failWriter{}, 0, []*cluster.Deployment{d}, false), errWrite)
 	assert.ErrorIs(t, DescribeDeployment(failWriter{}, 0, d, nil, nil), errWrite)
 }
 
@@ -269,12 +270,12 @@ func tableRows(table string) (header string, rows [][]string) {
 }
 
 func TestKubectlGetAndDescribeDeploymentAfterARollout(t *testing.T) {
-	s := newSim(t, Config{Seed: 1})
-	k := s.Kubectl("")
-	out, err := k.Get(KindDeployment, GetOptions{})
+	s := newSim(t, cluster.Config{Seed: 1})
+	k := New(s, "")
+	out, err := k.Get(cluster.KindDeployment, GetOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "No resources found in default namespace.\n", out)
-	out, err = k.Get(KindReplicaSet, GetOptions{})
+	out, err = k.Get(cluster.KindReplicaSet, GetOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "No resources found in default namespace.\n", out)
 
@@ -283,22 +284,22 @@ func TestKubectlGetAndDescribeDeploymentAfterARollout(t *testing.T) {
 	require.NoError(t, s.Settle())
 	require.NoError(t, k.SetImage("web", "nginx", "nginx:2"))
 	require.NoError(t, s.Settle())
-	web, ok := GetAs[*Deployment](s, "default", "web")
+	web, ok := cluster.GetAs[*cluster.Deployment](s, "default", "web")
 	require.True(t, ok)
-	age := HumanDuration(s.Now().Sub(web.CreationTimestamp))
+	age := cluster.HumanDuration(s.Now().Sub(web.CreationTimestamp))
 
-	out, err = k.Get(KindDeployment, GetOptions{})
+	out, err = k.Get(cluster.KindDeployment, GetOptions{})
 	require.NoError(t, err)
 	header, rows := tableRows(out)
 	assert.Equal(t, "NAME   READY   UP-TO-DATE   AVAILABLE   AGE", header)
 	assert.Equal(t, [][]string{{"web", "3/3", "3", "3", age}}, rows)
-	out, err = k.Get(KindDeployment, GetOptions{Selector: "app=other"})
+	out, err = k.Get(cluster.KindDeployment, GetOptions{Selector: "app=other"})
 	require.NoError(t, err)
 	assert.Equal(t, "No resources found in default namespace.\n", out)
 
 	// Name the ReplicaSets by their images; Get lists them by name.
-	var newRS, oldRS *ReplicaSet
-	for _, rs := range ListAs[*ReplicaSet](s, "default", everything) {
+	var newRS, oldRS *cluster.ReplicaSet
+	for _, rs := range cluster.ListAs[*cluster.ReplicaSet](s, "default", selector.Everything()) {
 		switch rs.Spec.Template.Spec.Containers[0].Image {
 		case "nginx:2":
 			newRS = rs
@@ -308,21 +309,21 @@ func TestKubectlGetAndDescribeDeploymentAfterARollout(t *testing.T) {
 	}
 	require.NotNil(t, newRS)
 	require.NotNil(t, oldRS)
-	out, err = k.Get(KindReplicaSet, GetOptions{Wide: true})
+	out, err = k.Get(cluster.KindReplicaSet, GetOptions{Wide: true})
 	require.NoError(t, err)
 	header, rows = tableRows(out)
 	assert.Equal(t, []string{"NAME", "DESIRED", "CURRENT", "READY", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"}, strings.Fields(header))
-	wantNew := []string{newRS.Name, "3", "3", "3", HumanDuration(s.Now().Sub(newRS.CreationTimestamp)), "nginx", "nginx:2",
-		"app=web,pod-template-hash=" + newRS.Labels[PodTemplateHashLabel]}
-	wantOld := []string{oldRS.Name, "0", "0", "0", HumanDuration(s.Now().Sub(oldRS.CreationTimestamp)), "nginx", "nginx:1",
-		"app=web,pod-template-hash=" + oldRS.Labels[PodTemplateHashLabel]}
+	wantNew := []string{newRS.Name, "3", "3", "3", cluster.HumanDuration(s.Now().Sub(newRS.CreationTimestamp)), "nginx", "nginx:2",
+		"app=web,pod-template-hash=" + newRS.Labels[cluster.PodTemplateHashLabel]}
+	wantOld := []string{oldRS.Name, "0", "0", "0", cluster.HumanDuration(s.Now().Sub(oldRS.CreationTimestamp)), "nginx", "nginx:1",
+		"app=web,pod-template-hash=" + oldRS.Labels[cluster.PodTemplateHashLabel]}
 	if newRS.Name < oldRS.Name {
 		assert.Equal(t, [][]string{wantNew, wantOld}, rows)
 	} else {
 		assert.Equal(t, [][]string{wantOld, wantNew}, rows)
 	}
 
-	out, err = k.Describe(KindDeployment, "web")
+	out, err = k.Describe(cluster.KindDeployment, "web")
 	require.NoError(t, err)
 	for _, want := range []string{
 		"Name:                   web\nNamespace:              default\n",
@@ -339,6 +340,6 @@ func TestKubectlGetAndDescribeDeploymentAfterARollout(t *testing.T) {
 		assert.Contains(t, out, want)
 	}
 
-	_, err = k.Describe(KindDeployment, "missing")
-	assert.ErrorIs(t, err, ErrNotFound)
+	_, err = k.Describe(cluster.KindDeployment, "missing")
+	assert.ErrorIs(t, err, cluster.ErrNotFound)
 }
