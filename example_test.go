@@ -10,7 +10,7 @@ import (
 )
 
 func ExampleNew() {
-	c, err := svcsim.New(svcsim.Config{})
+	c, err := svcsim.New(svcsim.Config{Seed: 1})
 	if err != nil {
 		panic(err)
 	}
@@ -30,7 +30,7 @@ func ExampleNew() {
 		panic(err)
 	}
 	// kubectl exec client -- wget -qO - web
-	r, err := c.Get("client", "web")
+	r, err := c.Fetch("client", "web")
 	if err != nil {
 		panic(err)
 	}

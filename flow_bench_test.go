@@ -38,7 +38,8 @@ func flowCluster(b *testing.B, timing cluster.Timing, dataPlane bool) (*cluster.
 		}
 		return s, nil
 	}
-	c, err := svcsim.New(svcsim.Config{Config: cfg})
+	c, err := svcsim.New(svcsim.Config{Seed: cfg.Seed, Nodes: cfg.Nodes, PodCIDR: cfg.PodCIDR, NodeCIDRMaskSize: cfg.NodeCIDRMaskSize,
+		Timing: cfg.Timing, TraceCapacity: cfg.TraceCapacity, EventCapacity: cfg.EventCapacity})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -31,7 +31,7 @@ type flowRecord struct {
 // timing, and calls look every half second of virtual time.
 func runFlow(t *testing.T, seed uint64, look observer) flowRecord {
 	t.Helper()
-	c, err := svcsim.New(svcsim.Config{Config: cluster.Config{Seed: seed, Timing: cluster.Realistic(), TraceCapacity: 1 << 20}})
+	c, err := svcsim.New(svcsim.Config{Seed: seed, Timing: cluster.Realistic(), TraceCapacity: 1 << 20})
 	require.NoError(t, err)
 	k := c.Kubectl("default")
 	_, err = k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "rxmllc/hostinfo", Replicas: 4, Port: 9898})

@@ -12,7 +12,6 @@ import (
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/cluster/clustertest"
-	"github.com/svcsim/svcsim/kubectl"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -215,7 +214,7 @@ func TestSlicesAsTheReconcilerLaysThemOut(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		k := kubectl.New(s, "")
+		k := NewKubectl(s, "")
 		pods := []string{"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"}
 		labels := rapid.SampledFrom([]selector.Set{{"app": "a"}, {"app": "b"}, {"app": "a", "v": "1"}, {}})
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/dns"
+	"github.com/svcsim/svcsim/proxy"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -21,6 +23,10 @@ import (
 type Client struct {
 	s  *cluster.Sim
 	ns string
+	// proxies and dns are the cluster's network, for what the client runs
+	// inside pods (kubectl exec); nil until WithNetwork gives them.
+	proxies *proxy.Proxies
+	dns     *dns.Server
 	// Out receives kubectl's messages; nil discards them.
 	Out io.Writer
 }
@@ -40,6 +46,18 @@ func New(s *cluster.Sim, namespace string) *Client {
 		namespace = "default"
 	}
 	return &Client{s: s, ns: namespace}
+}
+
+// WithNetwork returns a copy of the client that reaches the cluster's
+// network through p, kube-proxy on every node, and resolves names with d,
+// the cluster DNS, for commands it runs inside pods (kubectl exec). Both
+// must have been started on the client's Sim; nil leaves that part out.
+// The client itself is unchanged.
+func (k *Client) WithNetwork(p *proxy.Proxies, d *dns.Server) *Client {
+	k.check()
+	c := *k
+	c.proxies, c.dns = p, d
+	return &c
 }
 
 // Namespace returns the namespace the client works in.
