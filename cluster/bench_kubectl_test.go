@@ -7,6 +7,9 @@ import (
 	"github.com/svcsim/svcsim/kubectl"
 )
 
+// The tests of bench_test.go that drive the cluster through kubectl, which
+// tests inside package cluster cannot import; see export_test.go.
+
 // BenchmarkRollout10k rolls a 10,000-replica Deployment from v1 to v2 with
 // the default 25%/25% bounds and realistic timing, and reports the virtual
 // time the rollout took and the events it needed, besides the wall time and

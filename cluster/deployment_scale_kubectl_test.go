@@ -12,6 +12,9 @@ import (
 	"github.com/svcsim/svcsim/selector"
 )
 
+// The tests of deployment_scale_test.go that drive the cluster through kubectl, which
+// tests inside package cluster cannot import; see export_test.go.
+
 // Issue 10, item 1, end to end: a paused Deployment adopts two ReplicaSets
 // that carry no max-replicas annotation and is scaled before it has ever
 // written its status. Kubernetes finds no base for a fraction (status 0)

@@ -70,18 +70,25 @@ var (
 // Accessors for the tests of package cluster_test, which drive the cluster
 // through kubectl and so cannot be internal tests.
 
+// Busy is the number of pending events that are not idle.
 func Busy(s *Sim) int { return s.busy }
 
+// NextEventIsNow reports whether the next event runs at the current instant.
 func NextEventIsNow(s *Sim) bool { return s.Pending() > 0 && s.queue[0].at == s.now }
 
+// Dump renders the whole store, to compare before and after a failed call.
 func Dump(s *Sim) string { return s.dump() }
 
+// StoreGet reads the store's own object, with no copy.
 func StoreGet(s *Sim, kind Kind, namespace, name string) (Object, bool) {
 	return s.store.get(kind, namespace, name)
 }
 
+// CountedReplicaSets is the store's per-ReplicaSet pod count, by UID.
 func CountedReplicaSets(s *Sim) map[string]*replicaSetPods { return s.store.replicaSetPods }
 
+// CopyTemplate deep-copies a pod template.
 func CopyTemplate(t PodTemplateSpec) PodTemplateSpec { return t.deepCopy() }
 
+// RollingFrom is rollingFrom, for the oracle of workloads_property_test.go.
 func (o *rsOracle) RollingFrom(oldImage string, maxAsked int32) { o.rollingFrom(oldImage, maxAsked) }

@@ -12,6 +12,9 @@ import (
 	"github.com/svcsim/svcsim/kubectl"
 )
 
+// The tests of namespace_test.go that drive the cluster through kubectl, which
+// tests inside package cluster cannot import; see export_test.go.
+
 // TestImmortalNamespaces: the NamespaceLifecycle admission plugin forbids
 // deleting default, kube-system and kube-public, through any client; other
 // namespaces, kube-node-lease among them, may be deleted.

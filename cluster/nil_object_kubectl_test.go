@@ -12,6 +12,9 @@ import (
 	"github.com/svcsim/svcsim/kubectl"
 )
 
+// The tests of nil_object_test.go that drive the cluster through kubectl, which
+// tests inside package cluster cannot import; see export_test.go.
+
 // TestTypedNilObjects passes nil, and a typed nil of every kind, to every
 // call that takes an Object: each returns the ErrInvalid StatusError Create
 // gives (Record, which returns nothing, records nothing), never panics, and

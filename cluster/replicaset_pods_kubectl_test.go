@@ -10,6 +10,9 @@ import (
 	"github.com/svcsim/svcsim/kubectl"
 )
 
+// The tests of replicaset_pods_test.go that drive the cluster through kubectl, which
+// tests inside package cluster cannot import; see export_test.go.
+
 // TestReplicaSetPodCountsMatchARecount: whatever happens to a
 // ReplicaSet's pods (deletions, relabelling, bare pods to adopt, scaling,
 // crashes, readiness failures, node failures), the counts the store keeps

@@ -10,6 +10,9 @@ import (
 	"github.com/svcsim/svcsim/kubectl"
 )
 
+// The tests of service_alloc_test.go that drive the cluster through kubectl, which
+// tests inside package cluster cannot import; see export_test.go.
+
 func TestClusterIPNeverChangesOnUpdate(t *testing.T) {
 	s := cluster.NewSim(t, cluster.Config{Seed: 1})
 	svc := cluster.MustCreateSvc(t, s, cluster.SvcWeb("web"))

@@ -11,6 +11,9 @@ import (
 	"github.com/svcsim/svcsim/kubectl"
 )
 
+// The tests of validate_test.go that drive the cluster through kubectl, which
+// tests inside package cluster cannot import; see export_test.go.
+
 func TestLabelErrorsChangeNothing(t *testing.T) {
 	setup := func(t *testing.T) (*cluster.Sim, *kubectl.Client, *bytes.Buffer) {
 		s := cluster.NewSim(t, cluster.Config{Seed: 1})

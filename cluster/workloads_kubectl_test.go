@@ -12,6 +12,9 @@ import (
 	"github.com/svcsim/svcsim/selector"
 )
 
+// The tests of workloads_test.go that drive the cluster through kubectl, which
+// tests inside package cluster cannot import; see export_test.go.
+
 func TestLabPuzzleDeploymentDoesNotAdoptBarePod(t *testing.T) {
 	s := cluster.NewSim(t, cluster.Config{Seed: 1})
 	k := kubectl.New(s, "")

@@ -17,6 +17,9 @@ import (
 	"github.com/svcsim/svcsim/selector"
 )
 
+// The tests of workloads_more_test.go that drive the cluster through kubectl, which
+// tests inside package cluster cannot import; see export_test.go.
+
 // Proportional scaling (§9): a Deployment scaled mid-rollout spreads the
 // change over its ReplicaSets by their size relative to the max-replicas
 // annotation they were last scaled for.

@@ -15,6 +15,9 @@ import (
 	"github.com/svcsim/svcsim/selector"
 )
 
+// The tests of workloads_pin_test.go that drive the cluster through kubectl, which
+// tests inside package cluster cannot import; see export_test.go.
+
 // pinRun drives two Deployments ("web", rolling; "batch", Recreate) and a
 // bare ReplicaSet ("solo") under Realistic timing through a script drawn
 // from seed: image changes, scaling, pod deletions, relabelled and bare

@@ -17,6 +17,9 @@ import (
 	"github.com/svcsim/svcsim/selector"
 )
 
+// The tests of workloads_property_test.go that drive the cluster through kubectl, which
+// tests inside package cluster cannot import; see export_test.go.
+
 // rsRun is one ReplicaSet under a random run of actions, with what the
 // test asked of it.
 type rsRun struct {
