@@ -15,7 +15,7 @@ import (
 // changes nothing.
 func TestTypedNilObjects(t *testing.T) {
 	nils := []Object{nil, (*Namespace)(nil), (*Node)(nil), (*Pod)(nil), (*ReplicaSet)(nil),
-		(*Deployment)(nil), (*Service)(nil), (*Endpoints)(nil), (*EndpointSlice)(nil)}
+		(*ReplicationController)(nil), (*Deployment)(nil), (*Service)(nil), (*Endpoints)(nil), (*EndpointSlice)(nil)}
 	verbs := []struct {
 		name string
 		op   string
