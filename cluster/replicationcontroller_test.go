@@ -3,10 +3,14 @@ package cluster
 import (
 	"errors"
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/svcsim/svcsim/selector"
 )
@@ -359,4 +363,108 @@ func TestReplicationControllerIsAStoredKind(t *testing.T) {
 	again, _ := GetAs[*ReplicationController](s, "default", "hello-rc")
 	assert.Equal(t, "hello", again.Spec.Template.Labels["app"], "a deep copy shares nothing")
 	assert.Equal(t, "hello", again.Spec.Selector["app"])
+}
+
+// TestReplicationControllerConverges: whatever is done to a
+// ReplicationController and its pods (pods deleted, relabelled, orphans
+// added, scaled, its selector moved between tracks), once the cluster
+// settles it owns exactly spec.replicas active pods, all matching its
+// current selector, no matching orphan is left unadopted, and its status
+// says so. Reproduce a failure with -rapid.seed=N.
+func TestReplicationControllerConverges(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := newPropSim(t, rapid.Uint64().Draw(t, "seed"), timingGen().Draw(t, "timing"))
+		want := int32(rapid.IntRange(0, 6).Draw(t, "replicas"))
+		track := "a"
+		uid := func() string {
+			o, err := s.Create(helloRC(want, func(r *ReplicationController) {
+				r.Spec.Template.Labels = selector.Set{"app": "hello", "track": track}
+			}))
+			require.NoError(t, err)
+			return o.Meta().UID
+		}()
+		var ops []string
+		pick := func(t *rapid.T) string {
+			pods := ownedActive(s, uid)
+			if len(pods) == 0 {
+				return ""
+			}
+			return rapid.SampledFrom(pods).Draw(t, "pod").Name
+		}
+		update := func(t *rapid.T, mutate func(*ReplicationController)) {
+			rc, ok := GetAs[*ReplicationController](s, "default", "hello-rc")
+			require.True(t, ok)
+			mutate(rc)
+			_, err := s.Update(rc)
+			require.NoError(t, err)
+		}
+		bare := 0
+		actions := map[string]func(*rapid.T){
+			"delete": func(t *rapid.T) {
+				if name := pick(t); name != "" {
+					ops = append(ops, "delete "+name)
+					require.NoError(t, s.Delete(KindPod, "default", name, DeleteOptions{}))
+				}
+			},
+			"release": func(t *rapid.T) {
+				if name := pick(t); name != "" {
+					ops = append(ops, "release "+name)
+					require.NoError(t, s.Kubectl("").Label(KindPod, name, "app=gone", "--overwrite"))
+				}
+			},
+			"orphan": func(t *rapid.T) {
+				bare++
+				tr := rapid.SampledFrom([]string{"a", "b"}).Draw(t, "orphan track")
+				name := "bare-" + strconv.Itoa(bare)
+				ops = append(ops, "orphan "+name+" track="+tr)
+				_, err := s.Create(webPod(name, func(p *Pod) { p.Labels = selector.Set{"app": "hello", "track": tr} }))
+				require.NoError(t, err)
+			},
+			"scale": func(t *rapid.T) {
+				want = int32(rapid.IntRange(0, 6).Draw(t, "scale"))
+				ops = append(ops, "scale "+strconv.Itoa(int(want)))
+				update(t, func(rc *ReplicationController) { rc.Spec.Replicas = Ptr(want) })
+			},
+			"switch-track": func(t *rapid.T) {
+				track = map[string]string{"a": "b", "b": "a"}[track]
+				ops = append(ops, "track "+track)
+				update(t, func(rc *ReplicationController) {
+					rc.Spec.Selector = selector.Set{"app": "hello", "track": track}
+					rc.Spec.Template.Labels = selector.Set{"app": "hello", "track": track}
+				})
+			},
+			"run-for": func(t *rapid.T) {
+				d := time.Duration(rapid.IntRange(0, 10_000).Draw(t, "ms")) * time.Millisecond
+				ops = append(ops, "run-for "+d.String())
+				require.NoError(t, s.RunFor(d))
+			},
+		}
+		for name, act := range actions {
+			actions[name] = func(t *rapid.T) {
+				if len(ops) < wlMaxActions {
+					act(t)
+				}
+			}
+		}
+		t.Repeat(actions)
+		require.NoError(t, s.Settle())
+
+		ctx := "after " + strings.Join(ops, "; ")
+		sel := selector.Set{"app": "hello", "track": track}
+		owned := ownedActive(s, uid)
+		require.Len(t, owned, int(want), "%s: active pods owned", ctx)
+		for _, p := range owned {
+			require.True(t, selector.FromValidatedSet(sel).Matches(p.Labels), "%s: owned %s does not match", ctx, p.Name)
+		}
+		for _, p := range ListAs[*Pod](s, "default", everything) {
+			if _, ok := p.ControllerRef(); !ok && isActive(p) {
+				require.False(t, selector.FromValidatedSet(sel).Matches(p.Labels), "%s: matching orphan %s was not adopted", ctx, p.Name)
+			}
+		}
+		rc, ok := GetAs[*ReplicationController](s, "default", "hello-rc")
+		require.True(t, ok)
+		require.Equal(t, rc.Generation, rc.Status.ObservedGeneration, ctx)
+		require.Equal(t, want, rc.Status.Replicas, "%s: status.replicas", ctx)
+		require.Equal(t, want, rc.Status.FullyLabeledReplicas, "%s: status.fullyLabeledReplicas", ctx)
+	})
 }
