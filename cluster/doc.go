@@ -154,6 +154,10 @@
 //     not through its own lagging watch.
 //   - The load balancer is a pool of addresses handed out in order: no
 //     cloud, finalizers, IP modes, loadBalancerClass or source ranges.
-//   - Kinds so far: Namespace, Node, Pod, ReplicaSet, Deployment, Service,
-//     Endpoints, EndpointSlice.
+//   - Kinds so far: Namespace, Node, Pod, ReplicaSet, ReplicationController,
+//     Deployment, Service, Endpoints, EndpointSlice. The ReplicationController
+//     manager is the ReplicaSet controller over a ReplicationController seen
+//     as a ReplicaSet, as in Kubernetes; deleting a ReplicationController
+//     deletes its pods, as kubectl delete asks, where the raw v1 API's
+//     default would orphan them.
 package cluster

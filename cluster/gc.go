@@ -27,7 +27,7 @@ func (s *Sim) startGarbageCollector() {
 				}
 			}
 		}
-	}, KindDeployment, KindReplicaSet)
+	}, KindDeployment, KindReplicaSet, KindReplicationController)
 }
 
 // ownedOnlyBy reports whether m names uid as an owner and every other owner

@@ -20,7 +20,7 @@ import (
 // gives (Record, which returns nothing, records nothing), never panics, and
 // changes nothing.
 func TestTypedNilObjects(t *testing.T) {
-	nils := []cluster.Object{nil, (*cluster.Namespace)(nil), (*cluster.Node)(nil), (*cluster.Pod)(nil), (*cluster.ReplicaSet)(nil),
+	nils := []cluster.Object{nil, (*cluster.Namespace)(nil), (*cluster.Node)(nil), (*cluster.Pod)(nil), (*cluster.ReplicaSet)(nil), (*cluster.ReplicationController)(nil),
 		(*cluster.Deployment)(nil), (*cluster.Service)(nil), (*cluster.Endpoints)(nil), (*cluster.EndpointSlice)(nil)}
 	verbs := []struct {
 		name string

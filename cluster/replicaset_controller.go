@@ -49,7 +49,10 @@ const replicaSetControllerName = "replicaset-controller"
 // svcsim's reads the store. The documentation's "at most 125% of the
 // desired number of Pods are up" holds for what the ReplicaSets ask for.
 type replicaSetController struct {
-	s      *Sim
+	s *Sim
+	// kind is what it manages: ReplicaSets, or ReplicationControllers
+	// seen as ReplicaSets.
+	kind   *replicaKind
 	queued map[queueKey]bool
 	// informed is the controller's informer cache of ReplicaSets: each as
 	// its watch last delivered it, by key.
@@ -72,27 +75,53 @@ const (
 	syncRetryMax  = 1000 * time.Second
 )
 
+// startReplicaSetController starts the ReplicaSet controller and the
+// ReplicationController manager, which is the same controller over
+// ReplicationControllers. Both read pods through one watch, as
+// kube-controller-manager's controllers share one pod informer; the
+// manager's own watch sees nothing, and so costs nothing, until a
+// ReplicationController is created.
 func (s *Sim) startReplicaSetController() {
-	rc := &replicaSetController{s: s, queued: map[queueKey]bool{}, informed: map[string]*ReplicaSet{}, hints: map[string][]string{}, scan: map[string]bool{}, failures: map[string]int{}}
+	rc := newReplicaSetController(s, replicaSetKind)
+	rm := newReplicaSetController(s, replicationControllerKind)
 	lag := s.cfg.Timing.lagFor(s.cfg.Timing.Controllers)
+	s.watchShared(replicaSetControllerName, lag, nil, rc.onOwner, KindReplicaSet)
 	s.watchShared(replicaSetControllerName, lag, nil, func(ev WatchEvent) {
-		m := ev.Object.Meta()
-		k := key(m.Namespace, m.Name)
-		switch ev.Type {
-		case Added:
+		rc.onPod(ev)
+		rm.onPod(ev)
+	}, KindPod)
+	s.watchShared(rm.kind.component, lag, nil, rm.onOwner, rm.kind.kind)
+}
+
+func newReplicaSetController(s *Sim, kind *replicaKind) *replicaSetController {
+	return &replicaSetController{s: s, kind: kind, queued: map[queueKey]bool{}, informed: map[string]*ReplicaSet{}, hints: map[string][]string{}, scan: map[string]bool{}, failures: map[string]int{}}
+}
+
+// onOwner keeps the informer cache of the objects the controller manages
+// and queues the one that changed.
+func (rc *replicaSetController) onOwner(ev WatchEvent) {
+	m := ev.Object.Meta()
+	k := key(m.Namespace, m.Name)
+	switch ev.Type {
+	case Added:
+		rc.scan[k] = true
+		rc.informed[k] = rc.kind.asReplicaSet(ev.Object)
+	case Modified:
+		rs := rc.kind.asReplicaSet(ev.Object)
+		if prev := rc.informed[k]; rc.kind.mutableSelector && prev != nil && !prev.Spec.Selector.MatchLabels.Equal(rs.Spec.Selector.MatchLabels) {
+			// A new selector: the pods are counted afresh, and every
+			// orphan in the namespace may now match.
+			delete(rc.s.store.replicaSetPods, m.UID)
 			rc.scan[k] = true
-			rc.informed[k] = ev.Object.(*ReplicaSet)
-		case Modified:
-			rc.informed[k] = ev.Object.(*ReplicaSet)
-		case Deleted:
-			delete(rc.informed, k)
-			delete(rc.failures, k)
-			// Its pods are no longer counted once it is gone.
-			delete(s.store.replicaSetPods, m.UID)
 		}
-		rc.enqueue(m.Namespace, m.Name)
-	}, KindReplicaSet)
-	s.watchShared(replicaSetControllerName, lag, nil, rc.onPod, KindPod)
+		rc.informed[k] = rs
+	case Deleted:
+		delete(rc.informed, k)
+		delete(rc.failures, k)
+		// Its pods are no longer counted once it is gone.
+		delete(rc.s.store.replicaSetPods, m.UID)
+	}
+	rc.enqueue(m.Namespace, m.Name)
 }
 
 // onPod queues the ReplicaSets a pod change can matter to: its owner, and
@@ -104,13 +133,13 @@ func (rc *replicaSetController) onPod(ev WatchEvent) {
 		}
 		p := o.(*Pod)
 		if ref, ok := p.ControllerRef(); ok {
-			if ref.Kind == KindReplicaSet {
+			if ref.Kind == rc.kind.kind {
 				rc.enqueue(p.Namespace, ref.Name)
 			}
 			continue
 		}
-		rc.s.store.each(KindReplicaSet, p.Namespace, func(x Object) bool {
-			rs := x.(*ReplicaSet)
+		rc.s.store.each(rc.kind.kind, p.Namespace, func(x Object) bool {
+			rs := rc.kind.asReplicaSet(x)
 			if sel, err := rs.Spec.Selector.Selector(); err == nil && !sel.Empty() && sel.Matches(p.Labels) {
 				k := key(rs.Namespace, rs.Name)
 				rc.hints[k] = append(rc.hints[k], p.Name)
@@ -135,7 +164,7 @@ func (rc *replicaSetController) enqueue(namespace, name string) {
 		return
 	}
 	rc.queued[k] = true
-	rc.s.schedule(rc.s.now.Add(rc.s.cfg.Timing.ControllerBatch), TraceEntry{Component: replicaSetControllerName, Object: objectRef(KindReplicaSet, namespace, name), Action: "Sync"}, false, func() {
+	rc.s.schedule(rc.s.now.Add(rc.s.cfg.Timing.ControllerBatch), TraceEntry{Component: rc.kind.component, Object: objectRef(rc.kind.kind, namespace, name), Action: "Sync"}, false, func() {
 		delete(rc.queued, k)
 		rc.sync(namespace, name)
 	})
@@ -151,7 +180,7 @@ func (rc *replicaSetController) sync(namespace, name string) {
 	// left alone: the real controller may still create pods for it, which
 	// the garbage collector then removes as dangling, but svcsim's
 	// collector only follows deletions it hears of.
-	if cur, ok := s.store.get(KindReplicaSet, namespace, name); !ok || cur.Meta().UID != rs.UID {
+	if cur, ok := s.store.get(rc.kind.kind, namespace, name); !ok || cur.Meta().UID != rs.UID {
 		return
 	}
 	pods := s.store.replicaSetPods[rs.UID]
@@ -190,7 +219,7 @@ func (rc *replicaSetController) retryLater(namespace, name string, err error) {
 	if n < 30 {
 		delay = min(syncRetryBase<<n, syncRetryMax)
 	}
-	rc.s.Background(delay, replicaSetControllerName, func() { rc.enqueue(namespace, name) })
+	rc.s.Background(delay, rc.kind.component, func() { rc.enqueue(namespace, name) })
 }
 
 // isActive reports whether a pod counts toward a ReplicaSet: not finished
@@ -249,7 +278,7 @@ func (rc *replicaSetController) claim(rs *ReplicaSet, pods *replicaSetPods) {
 	}
 	for _, p := range adopt {
 		np := p.DeepCopy()
-		np.OwnerReferences = append(np.OwnerReferences, controllerRef("apps/v1", KindReplicaSet, rs.Name, rs.UID))
+		np.OwnerReferences = append(np.OwnerReferences, controllerRef(rc.kind.apiVersion, rc.kind.kind, rs.Name, rs.UID))
 		_, _ = s.Update(np)
 	}
 }
@@ -281,7 +310,7 @@ func (rc *replicaSetController) manage(rs *ReplicaSet, pods *replicaSetPods) err
 		victims := rc.podsToDelete(rs, pods, min(diff, BurstReplicas))
 		for _, p := range victims {
 			if err := s.Delete(KindPod, p.Namespace, p.Name, DeleteOptions{}); err == nil {
-				s.emit(KindReplicaSet, rs.Namespace, rs.Name, EventNormal, "SuccessfulDelete", replicaSetControllerName, "Deleted pod: "+p.Name)
+				s.emit(rc.kind.kind, rs.Namespace, rs.Name, EventNormal, "SuccessfulDelete", rc.kind.component, "Deleted pod: "+p.Name)
 			}
 		}
 	}
@@ -298,16 +327,16 @@ func (rc *replicaSetController) createPod(rs *ReplicaSet) error {
 			Namespace:       rs.Namespace,
 			Labels:          t.Labels,
 			Annotations:     t.Annotations,
-			OwnerReferences: []OwnerReference{controllerRef("apps/v1", KindReplicaSet, rs.Name, rs.UID)},
+			OwnerReferences: []OwnerReference{controllerRef(rc.kind.apiVersion, rc.kind.kind, rs.Name, rs.UID)},
 		},
 		Spec: t.Spec,
 	}
 	out, err := rc.s.Create(p)
 	if err != nil {
-		rc.s.emit(KindReplicaSet, rs.Namespace, rs.Name, EventWarning, "FailedCreate", replicaSetControllerName, "Error creating: "+err.Error())
+		rc.s.emit(rc.kind.kind, rs.Namespace, rs.Name, EventWarning, "FailedCreate", rc.kind.component, "Error creating: "+err.Error())
 		return err
 	}
-	rc.s.emit(KindReplicaSet, rs.Namespace, rs.Name, EventNormal, "SuccessfulCreate", replicaSetControllerName, "Created pod: "+out.Meta().Name)
+	rc.s.emit(rc.kind.kind, rs.Namespace, rs.Name, EventNormal, "SuccessfulCreate", rc.kind.component, "Created pod: "+out.Meta().Name)
 	return nil
 }
 
@@ -315,7 +344,7 @@ func (rc *replicaSetController) createPod(rs *ReplicaSet) error {
 // become available later, schedules a sync for then.
 func (rc *replicaSetController) writeStatus(rs *ReplicaSet, pods *replicaSetPods, manageErr error) {
 	s := rc.s
-	cur, ok := s.store.get(KindReplicaSet, rs.Namespace, rs.Name)
+	cur, ok := s.store.get(rc.kind.kind, rs.Namespace, rs.Name)
 	if !ok || cur.Meta().UID != rs.UID {
 		return
 	}
@@ -323,7 +352,7 @@ func (rc *replicaSetController) writeStatus(rs *ReplicaSet, pods *replicaSetPods
 	st := ReplicaSetStatus{Replicas: pods.active, FullyLabeledReplicas: pods.fully, ReadyReplicas: pods.ready, ObservedGeneration: rs.Generation}
 	var next Time
 	st.AvailableReplicas, next = pods.available(rs.Spec.MinReadySeconds, s.now)
-	old := cur.(*ReplicaSet)
+	old := rc.kind.asReplicaSet(cur)
 	st.Conditions = append([]ReplicaSetCondition(nil), old.Status.Conditions...)
 	// As Kubernetes' calculateStatus: the failure condition is added when
 	// a sync fails and none is set, kept as it was while failures go on,
@@ -339,12 +368,10 @@ func (rc *replicaSetController) writeStatus(rs *ReplicaSet, pods *replicaSetPods
 	if len(st.Conditions) == 0 {
 		st.Conditions = nil
 	}
-	nrs := *old
-	nrs.Status = st
-	s.updateStatusOwned(&nrs, old)
+	s.updateStatusOwned(rc.kind.withStatus(cur, st), cur)
 	if next != 0 {
 		ns, name := rs.Namespace, rs.Name
-		s.schedule(next, TraceEntry{Component: replicaSetControllerName, Object: objectRef(KindReplicaSet, ns, name), Action: "MinReadySeconds"}, false, func() {
+		s.schedule(next, TraceEntry{Component: rc.kind.component, Object: objectRef(rc.kind.kind, ns, name), Action: "MinReadySeconds"}, false, func() {
 			rc.enqueue(ns, name)
 		})
 	}

@@ -84,7 +84,7 @@ func (rc *replicaSetController) rankKeyer(rs *ReplicaSet) func(m member, index i
 	onNode := map[string]int{}
 	owners := map[string]bool{rs.UID: true}
 	if ref, ok := rs.ControllerRef(); ok {
-		rc.s.store.each(KindReplicaSet, rs.Namespace, func(o Object) bool {
+		rc.s.store.each(rc.kind.kind, rs.Namespace, func(o Object) bool {
 			if r, ok := o.Meta().ControllerRef(); ok && r.UID == ref.UID {
 				owners[o.Meta().UID] = true
 			}

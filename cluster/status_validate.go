@@ -28,6 +28,8 @@ func validateStatusUpdate(o, old Object) []FieldError {
 		validateLoadBalancerStatus(&errs, o, old.(*Service))
 	case *ReplicaSet:
 		validateReplicaSetStatus(&errs, &o.Status)
+	case *ReplicationController:
+		validateReplicaSetStatus(&errs, &o.Status)
 	case *Deployment:
 		validateDeploymentStatusUpdate(&errs, &o.Status, &old.(*Deployment).Status)
 	case *Node:

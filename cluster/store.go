@@ -332,6 +332,8 @@ func resetStatus(o Object) {
 		o.Status = NamespaceStatus{}
 	case *Service:
 		o.Status = ServiceStatus{}
+	case *ReplicationController:
+		o.Status = ReplicationControllerStatus{}
 	}
 }
 

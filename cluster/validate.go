@@ -133,6 +133,8 @@ func setDefaults(o Object) {
 		}
 	case *ReplicaSet:
 		defaultReplicaSet(o)
+	case *ReplicationController:
+		defaultReplicationController(o)
 	case *Deployment:
 		defaultDeployment(o)
 	case *Service:
@@ -152,6 +154,8 @@ func specOf(o Object) any {
 	case *Node:
 		return o.Spec
 	case *ReplicaSet:
+		return o.Spec
+	case *ReplicationController:
 		return o.Spec
 	case *Deployment:
 		return o.Spec
@@ -219,6 +223,8 @@ func validate(o Object) []FieldError {
 		validateContainersOnlyForPod(&errs, &o.Spec)
 	case *ReplicaSet:
 		validateReplicaSet(&errs, o)
+	case *ReplicationController:
+		validateReplicationController(&errs, o)
 	case *Deployment:
 		validateDeployment(&errs, o)
 	case *Service:
@@ -436,6 +442,8 @@ func withStatus(old, o Object) Object {
 		c.Status = src.(*Namespace).Status
 	case *ReplicaSet:
 		c.Status = src.(*ReplicaSet).Status
+	case *ReplicationController:
+		c.Status = src.(*ReplicationController).Status
 	case *Deployment:
 		c.Status = src.(*Deployment).Status
 	case *Service:
@@ -456,6 +464,8 @@ func keepStatus(o, old Object) {
 		o.Status = src.(*Namespace).Status
 	case *ReplicaSet:
 		o.Status = src.(*ReplicaSet).Status
+	case *ReplicationController:
+		o.Status = src.(*ReplicationController).Status
 	case *Deployment:
 		o.Status = src.(*Deployment).Status
 	case *Service:

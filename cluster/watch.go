@@ -101,7 +101,7 @@ func checkWatch(lag Lag, fn func(WatchEvent), kinds []Kind) {
 // storedKind reports whether the store holds objects of kind k.
 func storedKind(k Kind) bool {
 	switch k {
-	case KindNamespace, KindNode, KindPod, KindReplicaSet, KindDeployment, KindService, KindEndpoints, KindEndpointSlice:
+	case KindNamespace, KindNode, KindPod, KindReplicaSet, KindReplicationController, KindDeployment, KindService, KindEndpoints, KindEndpointSlice:
 		return true
 	}
 	return false
