@@ -28,12 +28,12 @@ func (e *ApplyError) Unwrap() []error { return e.Errs }
 // which kubectl puts in its messages: "creating" for apply and create,
 // "deleting" for delete, "replacing" for replace.
 //
-// Documents that could not be read are not passed to fn; a document whose
-// body is bad (unknown field, wrong type) is passed to fn only if it needs
-// no body — a caller deleting by name may act on it; a caller creating
-// must return its Err, which is what happens when fn returns d.Err. Errors fn
-// returns are wrapped in a [*ManifestError] naming the document and op,
-// unless they already are one.
+// Documents that could not be read are not passed to fn. A document whose
+// body is bad (unknown field, wrong type, a field svcsim does not model)
+// is: a caller deleting by name may act on it, and a caller creating
+// returns its Err, as the apiserver would refuse it. Whatever fn returns
+// is reported as a [*ManifestError] naming the document and op (a
+// *ManifestError fn returns keeps its message and gets op).
 //
 // The result is nil when every document succeeded, else an [*ApplyError]
 // holding every failure: first the documents kubectl could not read

@@ -3,6 +3,7 @@ package kubectl
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -30,7 +31,7 @@ const (
 
 // ErrFormat is wrapped by the error for an output format [Encode] does not
 // write.
-var ErrFormat = fmt.Errorf("kubectl: unknown output format")
+var ErrFormat = errors.New("kubectl: unknown output format")
 
 // outputKinds are kinds kubectl prints but manifests do not create.
 var outputKinds = map[cluster.Kind]string{cluster.KindNode: "v1"}
