@@ -1,5 +1,7 @@
 package cluster
 
+import "slices"
+
 // Pod is one or more containers sharing an IP, scheduled onto a node. Its
 // spec says what to run; its status is written by the scheduler and the
 // node's kubelet as the pod goes through its lifecycle.
@@ -25,6 +27,10 @@ type PodSpec struct {
 	Subdomain string `json:"subdomain,omitempty"`
 	// EnableServiceLinks controls Service environment variables; default true.
 	EnableServiceLinks *bool `json:"enableServiceLinks,omitempty"`
+	// DNSPolicy is ClusterFirst, ClusterFirstWithHostNet, Default or None,
+	// checked as the apiserver checks it. svcsim stores it; its pods always
+	// resolve through the cluster DNS.
+	DNSPolicy string `json:"dnsPolicy,omitempty"`
 	// OnSIGTERM is svcsim's model of how the pod's app reacts to SIGTERM;
 	// Kubernetes has no such field. See [SigtermBehavior].
 	OnSIGTERM SigtermBehavior `json:"x-svcsim-onSIGTERM,omitempty"`
@@ -56,6 +62,24 @@ type Container struct {
 	Env            []EnvVar        `json:"env,omitempty"`
 	ReadinessProbe *Probe          `json:"readinessProbe,omitempty"`
 	Lifecycle      *Lifecycle      `json:"lifecycle,omitempty"`
+
+	// The fields below are plain data that manifests carry: svcsim stores,
+	// checks and prints them, but runs no process and enforces no limit.
+
+	// Command and Args replace the image's entrypoint and its arguments.
+	Command []string `json:"command,omitempty"`
+	Args    []string `json:"args,omitempty"`
+	// WorkingDir is the container's working directory.
+	WorkingDir string `json:"workingDir,omitempty"`
+	// Resources are the container's requests and limits; nil when the
+	// manifest has none, and printed as {} when it had an empty one.
+	Resources *ResourceRequirements `json:"resources,omitempty"`
+	// ImagePullPolicy is Always, IfNotPresent or Never.
+	ImagePullPolicy string `json:"imagePullPolicy,omitempty"`
+	// TerminationMessagePath and TerminationMessagePolicy (File or
+	// FallbackToLogsOnError) say where the container's last words go.
+	TerminationMessagePath   string `json:"terminationMessagePath,omitempty"`
+	TerminationMessagePolicy string `json:"terminationMessagePolicy,omitempty"`
 }
 
 // ContainerPort is a port the container listens on, optionally named so a
@@ -87,6 +111,12 @@ type EnvVar struct {
 // Zero values take Kubernetes' defaults: period 10 s, timeout 1 s, success
 // threshold 1, failure threshold 3, no initial delay.
 type Probe struct {
+	// Exec, HTTPGet and TCPSocket say how a real kubelet would probe; at
+	// most one may be set. svcsim stores them and runs none.
+	Exec      *ExecAction      `json:"exec,omitempty"`
+	HTTPGet   *HTTPGetAction   `json:"httpGet,omitempty"`
+	TCPSocket *TCPSocketAction `json:"tcpSocket,omitempty"`
+
 	InitialDelaySeconds int32 `json:"initialDelaySeconds,omitempty"`
 	PeriodSeconds       int32 `json:"periodSeconds,omitempty"`
 	TimeoutSeconds      int32 `json:"timeoutSeconds,omitempty"`
@@ -263,7 +293,10 @@ func (p *Pod) DeepCopy() *Pod {
 func (c Container) deepCopy() Container {
 	c.Ports = append([]ContainerPort(nil), c.Ports...)
 	c.Env = append([]EnvVar(nil), c.Env...)
-	c.ReadinessProbe = clonePtr(c.ReadinessProbe)
+	c.ReadinessProbe = c.ReadinessProbe.deepCopy()
+	c.Command = slices.Clone(c.Command)
+	c.Args = slices.Clone(c.Args)
+	c.Resources = c.Resources.deepCopy()
 	if c.Lifecycle != nil {
 		l := &Lifecycle{}
 		if h := c.Lifecycle.PreStop; h != nil {

@@ -295,7 +295,9 @@ func validatePodSpec(errs *fieldErrors, spec *PodSpec) {
 		if c.Lifecycle != nil && c.Lifecycle.PreStop != nil {
 			validateHandler(errs, f+".lifecycle.preStop", c.Lifecycle.PreStop, spec.TerminationGracePeriodSeconds)
 		}
+		validateContainerFields(errs, f, &c)
 	}
+	validateDNSPolicy(errs, spec)
 	switch spec.RestartPolicy {
 	case "Always", "OnFailure", "Never":
 	default:
