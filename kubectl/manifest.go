@@ -55,9 +55,7 @@ var kinds = []kindInfo{
 	{"discovery.k8s.io/v1", cluster.KindEndpointSlice, func() cluster.Object { return &cluster.EndpointSlice{} }},
 	{"apps/v1", cluster.KindReplicaSet, func() cluster.Object { return &cluster.ReplicaSet{} }},
 	{"apps/v1", cluster.KindDeployment, func() cluster.Object { return &cluster.Deployment{} }},
-	// ReplicationController (v1) goes here once package cluster has the
-	// kind (issue 12): {"v1", cluster.KindReplicationController, ...}, and
-	// its line leaves unsupportedKinds below.
+	{"v1", cluster.KindReplicationController, func() cluster.Object { return &cluster.ReplicationController{} }},
 }
 
 // unsupportedKinds are kinds Kubernetes serves that svcsim does not model:
@@ -66,8 +64,7 @@ var kinds = []kindInfo{
 var unsupportedKinds = map[string]bool{
 	"v1/ConfigMap": true, "v1/Secret": true, "v1/ServiceAccount": true,
 	"v1/PersistentVolumeClaim": true, "v1/PersistentVolume": true,
-	"v1/ReplicationController": true, // until cluster has it; see kinds
-	"v1/LimitRange":            true, "v1/ResourceQuota": true, "v1/Node": true,
+	"v1/LimitRange": true, "v1/ResourceQuota": true, "v1/Node": true,
 	"v1/PodTemplate": true, "v1/Event": true, "v1/Binding": true,
 	"apps/v1/StatefulSet": true, "apps/v1/DaemonSet": true, "apps/v1/ControllerRevision": true,
 	"batch/v1/Job": true, "batch/v1/CronJob": true,

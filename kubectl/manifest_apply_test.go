@@ -10,13 +10,14 @@ import (
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/kubectl"
+	"github.com/svcsim/svcsim/selector"
 )
 
 // applyTo returns the fn ApplyAll takes for `kubectl apply` on s, and
 // what it said.
 func applyTo(t *testing.T, s *cluster.Sim) (func(kubectl.Document) error, *bytes.Buffer) {
 	t.Helper()
-	k := s.Kubectl("")
+	k := kubectl.New(s, "")
 	var said bytes.Buffer
 	k.Out = &said
 	return func(d kubectl.Document) error {
@@ -161,4 +162,39 @@ func TestApplyAllDeletesByName(t *testing.T) {
 	assert.NoError(t, kubectl.ApplyAll(nil, "creating", nil))
 	assert.Equal(t, "", kubectl.ErrorText(nil))
 	assert.Equal(t, "error: boom\n", kubectl.ErrorText(errors.New("boom")))
+}
+
+// The slides' hello-rc: a v1 ReplicationController from a manifest runs
+// pods that carry its template's labels and no pod-template-hash.
+func TestApplyReplicationController(t *testing.T) {
+	s, err := cluster.New(cluster.Config{Seed: 1})
+	require.NoError(t, err)
+	docs, err := kubectl.Decode("rc.yaml", []byte(`apiVersion: v1
+kind: ReplicationController
+metadata:
+  name: hello-rc
+spec:
+  replicas: 3
+  template:
+    metadata:
+      labels:
+        app: hello-world
+    spec:
+      containers:
+      - name: hello-ctr
+        image: nigelpoulton/pluralsight-docker-ci:latest
+        ports:
+        - containerPort: 8080
+`))
+	require.NoError(t, err)
+	apply, said := applyTo(t, s)
+	require.NoError(t, kubectl.ApplyAll(docs, "creating", apply))
+	assert.Equal(t, "replicationcontroller/hello-rc created\n", said.String())
+	require.NoError(t, s.Settle())
+	pods := cluster.ListAs[*cluster.Pod](s, "default", selector.Everything())
+	require.Len(t, pods, 3)
+	for _, p := range pods {
+		assert.Regexp(t, `^hello-rc-[a-z0-9]{5}$`, p.Name)
+		assert.Equal(t, map[string]string{"app": "hello-world"}, map[string]string(p.Labels))
+	}
 }

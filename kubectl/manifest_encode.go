@@ -65,7 +65,7 @@ func Unstructured(obj cluster.Object) (map[string]any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	m := printable(v, reflect.TypeOf(obj).Elem()).(map[string]any)
+	m := kubectlForm(v, reflect.TypeOf(obj).Elem()).(map[string]any)
 	m["apiVersion"], m["kind"] = apiVersion, string(kind)
 	meta, _ := m["metadata"].(map[string]any)
 	if meta == nil {
@@ -84,10 +84,10 @@ func Unstructured(obj cluster.Object) (map[string]any, error) {
 // timestamp prints a virtual time as Kubernetes prints a metav1.Time.
 func timestamp(t cluster.Time) string { return t.Wall().Truncate(time.Second).Format(time.RFC3339) }
 
-// printable converts a value of type t from its Go JSON form to kubectl's:
+// kubectlForm converts a value of type t from its Go JSON form to kubectl's:
 // times to timestamps, the resourceVersion to a string, numbers to int64
 // or float64.
-func printable(v any, t reflect.Type) any {
+func kubectlForm(v any, t reflect.Type) any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -108,7 +108,7 @@ func printable(v any, t reflect.Type) any {
 			et = t.Elem()
 		}
 		for i := range x {
-			x[i] = printable(x[i], et)
+			x[i] = kubectlForm(x[i], et)
 		}
 	case map[string]any:
 		var fields map[string]reflect.Type
@@ -132,7 +132,7 @@ func printable(v any, t reflect.Type) any {
 					continue
 				}
 			}
-			x[k] = printable(x[k], ft)
+			x[k] = kubectlForm(x[k], ft)
 		}
 	}
 	return v

@@ -34,7 +34,7 @@ spec:
     imagePort: 80
 `
 	sim, _ := cluster.New(cluster.Config{Seed: 1})
-	k := sim.Kubectl("default")
+	k := kubectl.New(sim, "default")
 	k.Out = os.Stdout
 	docs, _ := kubectl.Decode("web.yaml", []byte(manifest))
 	err := kubectl.ApplyAll(docs, "creating", func(d kubectl.Document) error {

@@ -80,7 +80,7 @@ func TestSeedManifests(t *testing.T) {
 			// applies unchanged.
 			s, err := cluster.New(cluster.Config{Seed: 1})
 			require.NoError(t, err)
-			k := s.Kubectl("")
+			k := kubectl.New(s, "")
 			_, err = k.Apply(d.Object)
 			require.NoError(t, err)
 			require.NoError(t, s.Settle())
