@@ -403,6 +403,9 @@ func (s *session) prompt() string {
 // included, with "> " before each line after the first.
 func echoText(src []byte, st *syntax.Stmt) string {
 	start, end := int(st.Pos().Offset()), int(st.End().Offset())
+	if st.Semicolon.IsValid() && int(st.Semicolon.Offset()) == end-1 {
+		end-- // "a; b" echoes as "a" then "b"
+	}
 	heredoc := false
 	syntax.Walk(st, func(n syntax.Node) bool {
 		if r, ok := n.(*syntax.Redirect); ok && r.Hdoc != nil {
@@ -424,7 +427,7 @@ func echoText(src []byte, st *syntax.Stmt) string {
 	if start > end {
 		return ""
 	}
-	return strings.ReplaceAll(strings.TrimRight(string(src[start:end]), "\n"), "\n", "\n> ")
+	return strings.ReplaceAll(strings.TrimRight(string(src[start:end]), " \t\n"), "\n", "\n> ")
 }
 
 // lockedWriter serialises writes: pipeline stages share stderr.

@@ -386,10 +386,10 @@ func TestCancelStopsALoop(t *testing.T) {
 func TestEcho(t *testing.T) {
 	f := newFake()
 	f.canned["get svc"] = "NAME\n"
-	src := "# a comment\nkubectl get svc   # list\ncat <<EOF | kubectl apply -f -\nkind: Service\nEOF\nmkdir ~/svc && cd ~/svc\necho done\n"
+	src := "# a comment\nkubectl get svc   # list\ncat <<EOF | kubectl apply -f -\nkind: Service\nEOF\nmkdir ~/svc && cd ~/svc\necho done; echo twice ;\n"
 	out, _, err := f.run(t, src, script.Options{Echo: true, Prompt: `\w$ `})
 	require.NoError(t, err)
-	assert.Equal(t, "~$ kubectl get svc\nNAME\n~$ cat <<EOF | kubectl apply -f -\n> kind: Service\n> EOF\n~$ mkdir ~/svc && cd ~/svc\n~/svc$ echo done\ndone\n", out)
+	assert.Equal(t, "~$ kubectl get svc\nNAME\n~$ cat <<EOF | kubectl apply -f -\n> kind: Service\n> EOF\n~$ mkdir ~/svc && cd ~/svc\n~/svc$ echo done\ndone\n~/svc$ echo twice\ntwice\n", out)
 }
 
 func TestRandomIsSeeded(t *testing.T) {
