@@ -170,10 +170,11 @@ func Run(ctx context.Context, env Env, name string, src io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	if _, err := s.run(ctx, text, file.Stmts); err != nil {
+	done, err := s.run(ctx, text, file.Stmts)
+	if err != nil {
 		return err
 	}
-	return s.result()
+	return s.finish(ctx, done)
 }
 
 // Shell runs an interactive shell against env: it prints the prompt, reads
@@ -213,7 +214,7 @@ func Shell(ctx context.Context, env Env, stdin io.Reader, stdout, stderr io.Writ
 		}
 		if rerr == io.EOF && len(buf) == 0 {
 			s.out.WriteString("\n")
-			return s.result()
+			return s.finish(ctx, false)
 		}
 		file, perr := parser().Parse(bytes.NewReader(buf), "shell")
 		if perr != nil && syntax.IsIncomplete(perr) && rerr == nil {
@@ -235,7 +236,7 @@ func Shell(ctx context.Context, env Env, stdin io.Reader, stdout, stderr io.Writ
 		}
 		if rerr == io.EOF {
 			s.out.WriteString("\n")
-			return s.result()
+			return s.finish(ctx, false)
 		}
 	}
 }
@@ -320,13 +321,18 @@ func newSession(env Env, name string, stdout, stderr io.Writer, opts Options, in
 	return s, nil
 }
 
-var assignRandom = func() *syntax.File {
-	f, err := parser().Parse(strings.NewReader("RANDOM=1"), "")
+var (
+	assignRandom = mustParse("RANDOM=1")
+	exitStmt     = mustParse("exit")
+)
+
+func mustParse(src string) *syntax.File {
+	f, err := parser().Parse(strings.NewReader(src), "")
 	if err != nil {
 		panic(err)
 	}
 	return f
-}()
+}
 
 // run runs top-level statements of src one at a time. It reports whether
 // the shell should stop (exit, or a failure under ExitOnError).
@@ -376,6 +382,20 @@ func (s *session) between() error {
 		return s.env.Advance(think)
 	}
 	return nil
+}
+
+// finish ends a run that reached its end without exit (done false): it
+// runs `exit`, keeping the last status, so an EXIT trap runs as it would
+// at the end of a file.
+func (s *session) finish(ctx context.Context, done bool) error {
+	if !done {
+		err := s.runner.Run(ctx, exitStmt)
+		var status interp.ExitStatus
+		if err != nil && !errors.As(err, &status) {
+			return fmt.Errorf("script: %s: at exit: %w", s.name, err)
+		}
+	}
+	return s.result()
 }
 
 func (s *session) result() error {

@@ -117,6 +117,16 @@ func TestLabIdioms(t *testing.T) {
 		require.Len(t, f.stdins, 1)
 		assert.Equal(t, "apiVersion: v1\nkind: Service\nmetadata:\n  name: testweb\n", f.stdins[0])
 	})
+	t.Run("kubectl feeding kubectl: the first has finished when the second runs", func(t *testing.T) {
+		for range 20 {
+			f := newFake()
+			f.canned["get po web -o yaml"] = "kind: Pod\n"
+			_, errOut, err := f.run(t, "kubectl get po web -o yaml | sed 's/a/b/' 2>/dev/null; kubectl get po web -o yaml | kubectl apply -f -\n", script.Options{Think: -1, NoSettle: true})
+			require.NoError(t, err, errOut)
+			assert.Equal(t, []string{"kubectl get po web -o yaml", "kubectl get po web -o yaml", "kubectl apply -f -"}, f.log)
+			assert.Equal(t, "kind: Pod\n", f.stdins[2])
+		}
+	})
 	t.Run("kubectl that does not read stdin gets none", func(t *testing.T) {
 		f := newFake()
 		_, errOut, err := f.run(t, "printf 'a\\nb\\n' | while read x; do kubectl label po $x k=v; done\n", script.Options{})
@@ -228,6 +238,12 @@ func TestExitOnError(t *testing.T) {
 		assert.Equal(t, "one\ntested\ntwo\n", out)
 		_, _, err = f.run(t, "false\n", script.Options{})
 		assert.Equal(t, &script.ExitError{Name: "test.sh", Line: 1, Status: 1}, err)
+	})
+	t.Run("an EXIT trap runs at the end, keeping the status", func(t *testing.T) {
+		f := newFake()
+		out, _, err := f.run(t, "trap 'echo bye' EXIT\necho a\nfalse\n", script.Options{})
+		assert.Equal(t, &script.ExitError{Name: "test.sh", Line: 3, Status: 1}, err)
+		assert.Equal(t, "a\nbye\n", out)
 	})
 	t.Run("exit N ends the script with N", func(t *testing.T) {
 		f := newFake()
