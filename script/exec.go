@@ -233,7 +233,7 @@ func (c *cmdCtx) rm() int {
 	status := 0
 	for _, n := range names {
 		err := c.s.fs.remove(abs(c.dir, n), set['r'] || set['R'])
-		if err != nil && !(set['f'] && c.s.fs.kind(abs(c.dir, n)) == 0) {
+		if err != nil && !(set['f'] && !c.s.fs.exists(abs(c.dir, n))) {
 			c.errorf("cannot remove '%s': %s", n, errText(err))
 			status = 1
 		}

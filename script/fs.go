@@ -95,6 +95,13 @@ func (m *memFS) kind(p string) int {
 	return 0
 }
 
+// exists reports whether anything is at p.
+func (m *memFS) exists(p string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.kind(p) != 0
+}
+
 // read returns the contents of the file at p.
 func (m *memFS) read(p string) ([]byte, error) {
 	m.mu.Lock()
@@ -388,7 +395,7 @@ func (m *memFS) openHandler(ctx context.Context, name string, flag int, _ os.Fil
 		}
 		return readOnly{bytes.NewReader(b)}, nil
 	}
-	if flag&os.O_EXCL != 0 && m.kind(p) != 0 {
+	if flag&os.O_EXCL != 0 && m.exists(p) {
 		return nil, perr(syscall.EEXIST)
 	}
 	// Create (or truncate) now, as the shell does before the command runs.
