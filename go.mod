@@ -1,10 +1,11 @@
 module github.com/svcsim/svcsim
 
-go 1.25
+go 1.26.0
 
 require (
 	github.com/google/btree v1.1.3
 	github.com/stretchr/testify v1.12.1
+	mvdan.cc/sh/v3 v3.14.1
 	pgregory.net/rapid v1.3.0
 	sigs.k8s.io/yaml v1.6.0
 )
@@ -12,4 +13,6 @@ require (
 require (
 	go.yaml.in/yaml/v2 v2.4.2 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/term v0.45.0 // indirect
 )
