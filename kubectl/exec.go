@@ -6,8 +6,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-
-	"github.com/svcsim/svcsim/cluster"
 )
 
 // IO is where a command line reads its input (for `apply -f -`) and
@@ -16,6 +14,10 @@ type IO struct {
 	In  io.Reader
 	Out io.Writer
 	Err io.Writer
+	// ReadFile reads a file a command names (`apply -f web.yaml`); nil
+	// refuses every file, so only "-f -" works. svcsim run gives a
+	// script's in-memory files here, never the host's.
+	ReadFile func(name string) ([]byte, error)
 }
 
 // command is one verb (or sub-verb) of kubectl's command line.
@@ -98,11 +100,13 @@ func (c *Client) Exec(stdio IO, args ...string) int {
 		printHelp(stdio.Out, path, cmd)
 		return 0
 	}
-	x := &call{io: stdio, path: path, args: pos, dash: dash, flags: fv, ns: c.namespace()}
+	k := *c
+	k.Out = stdio.Out
+	x := &call{io: stdio, path: path, args: pos, dash: dash, flags: fv, ns: c.Namespace()}
 	if fv.Changed("namespace") {
 		x.ns = fv.String("namespace")
 	}
-	return report(stdio.Err, path, cmd.run(c, x))
+	return report(stdio.Err, path, cmd.run(&k, x))
 }
 
 // findCommand picks the verb and sub-verbs out of args, wherever flags
@@ -199,61 +203,17 @@ func report(w io.Writer, path string, err error) int {
 	return 1
 }
 
-// errorText renders an error in kubectl's words, ending in a newline.
+// errorText renders an error in kubectl's words, ending in a newline:
+// command-line mistakes point at the command's help, everything else is
+// as [ErrorText] prints it.
 func errorText(path string, err error) string {
 	var fe *flagError
 	var ue *errUsage
-	var se *cluster.StatusError
 	switch {
 	case errors.As(err, &fe):
 		return fmt.Sprintf("error: %s\nSee '%s --help' for usage.\n", fe.msg, path)
 	case errors.As(err, &ue):
 		return fmt.Sprintf("error: %s\nSee '%s -h' for help and examples\n", ue.msg, path)
-	case errors.As(err, &se):
-		return statusText(se)
 	}
-	msg := err.Error()
-	if !strings.HasPrefix(msg, "error: ") {
-		msg = "error: " + msg
-	}
-	return msg + "\n"
-}
-
-// statusText renders an apiserver error as kubectl does: invalid objects
-// list their causes, other failures name the status reason.
-func statusText(se *cluster.StatusError) string {
-	if errors.Is(se, cluster.ErrInvalid) {
-		head := "The request is invalid"
-		if se.Kind != "" || se.Name != "" {
-			head = fmt.Sprintf("The %s %q is invalid", se.Kind, se.Name)
-		}
-		switch len(se.Causes) {
-		case 0:
-			return head + "\n"
-		case 1:
-			return head + ": " + se.Causes[0].Error() + "\n"
-		}
-		var b strings.Builder
-		b.WriteString(head + ": \n")
-		for _, c := range se.Causes {
-			b.WriteString("* " + c.Error() + "\n")
-		}
-		return b.String()
-	}
-	return fmt.Sprintf("Error from server (%s): %s\n", statusReason(se), se.Error())
-}
-
-// statusReason is the StatusReason the apiserver would send.
-func statusReason(se *cluster.StatusError) string {
-	switch {
-	case errors.Is(se, cluster.ErrNotFound):
-		return "NotFound"
-	case errors.Is(se, cluster.ErrAlreadyExists):
-		return "AlreadyExists"
-	case errors.Is(se, cluster.ErrConflict):
-		return "Conflict"
-	case errors.Is(se, cluster.ErrForbidden):
-		return "Forbidden"
-	}
-	return "InternalError"
+	return ErrorText(err)
 }

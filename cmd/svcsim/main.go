@@ -32,6 +32,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	kubectlpkg "github.com/svcsim/svcsim/kubectl"
 	"io"
 	"io/fs"
 	"os"
@@ -210,12 +211,14 @@ func newCluster(st settings) (*svcsim.Cluster, error) {
 	return svcsim.New(svcsim.Config{Seed: st.seed, Nodes: st.nodes, Timing: timing})
 }
 
-// kubectl runs kubectl's command line against c. It is a placeholder
-// until package kubectl's command line is wired in.
+// kubectl runs kubectl's command line against c, reading the files a
+// command names from the script's own in-memory files.
 func kubectl(c *svcsim.Cluster) func(script.Call) int {
-	_ = c
+	k := c.Kubectl("default")
 	return func(call script.Call) int {
-		fmt.Fprintln(call.Stderr, "kubectl: not wired yet")
-		return 1
+		return k.Exec(kubectlpkg.IO{
+			In: call.Stdin, Out: call.Stdout, Err: call.Stderr,
+			ReadFile: func(name string) ([]byte, error) { return fs.ReadFile(call.Files, call.Name(name)) },
+		}, call.Args...)
 	}
 }

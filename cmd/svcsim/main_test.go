@@ -30,7 +30,7 @@ func writeScript(t *testing.T, dir, name, src string) string {
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
 	ok := writeScript(t, dir, "ok.sh", "echo one\nseq 2\n")
-	fails := writeScript(t, dir, "fails.sh", "echo before\nkubectl get po\necho after\n")
+	fails := writeScript(t, dir, "fails.sh", "echo before\nkubectl frobnicate\necho after\n")
 	t.Run("runs scripts in order with a transcript", func(t *testing.T) {
 		code, out, errOut := invoke(t, "", "run", ok, ok)
 		assert.Equal(t, 0, code, errOut)
@@ -40,7 +40,7 @@ func TestRun(t *testing.T) {
 		code, out, errOut := invoke(t, "", "run", "--echo=false", fails, ok)
 		assert.Equal(t, 1, code)
 		assert.Equal(t, "before\n", out)
-		assert.Equal(t, "kubectl: not wired yet\n", errOut)
+		assert.Equal(t, "error: unknown command \"frobnicate\" for \"kubectl\"\n", errOut)
 	})
 	t.Run("keep going", func(t *testing.T) {
 		for _, flag := range []string{"--keep-going", "-continue"} {
@@ -48,7 +48,7 @@ func TestRun(t *testing.T) {
 			assert.Equal(t, 0, code, "the last command of each script succeeded")
 			assert.Equal(t, "before\nafter\none\n1\n2\n", out)
 		}
-		code, out, _ := invoke(t, "", "run", "--echo=false", "--keep-going", writeScript(t, dir, "last.sh", "kubectl get po\n"), ok)
+		code, out, _ := invoke(t, "", "run", "--echo=false", "--keep-going", writeScript(t, dir, "last.sh", "kubectl frobnicate\n"), ok)
 		assert.Equal(t, 1, code, "the first failure is the status")
 		assert.Equal(t, "one\n1\n2\n", out)
 	})
@@ -104,11 +104,11 @@ func TestRunErrors(t *testing.T) {
 }
 
 func TestShell(t *testing.T) {
-	in := "X=1\necho $X\nkubectl get po\necho status $?\nfor i in a b; do\necho $i\ndone\n"
+	in := "X=1\necho $X\nkubectl frobnicate\necho status $?\nfor i in a b; do\necho $i\ndone\n"
 	code, out, errOut := invoke(t, in, "shell", "--seed", "3")
 	assert.Equal(t, 0, code)
 	assert.Equal(t, "svcsim$ svcsim$ 1\nsvcsim$ svcsim$ status 1\nsvcsim$ > > a\nb\nsvcsim$ \n", out)
-	assert.Equal(t, "kubectl: not wired yet\n", errOut)
+	assert.Equal(t, "error: unknown command \"frobnicate\" for \"kubectl\"\n", errOut)
 	code, _, _ = invoke(t, "exit 5\n", "shell")
 	assert.Equal(t, 5, code)
 }
