@@ -117,7 +117,7 @@ func findCommand(args []string) (*command, string, []string, error) {
 	rest := append([]string(nil), args...)
 	for {
 		i := firstWord(rest)
-		if i < 0 || len(cmd.subs) == 0 {
+		if i < 0 || (len(cmd.subs) == 0 && cmd != root) {
 			break
 		}
 		sub := cmd.sub(rest[i])
@@ -129,9 +129,6 @@ func findCommand(args []string) (*command, string, []string, error) {
 		}
 		cmd, path = sub, path+" "+sub.name
 		rest = append(rest[:i:i], rest[i+1:]...)
-	}
-	if cmd == root {
-		return root, path, rest, nil
 	}
 	return cmd, path, rest, nil
 }
