@@ -33,6 +33,10 @@ type Env struct {
 	// Files are the files a script starts with, mounted read-only at
 	// [Home]; nil means none.
 	Files fs.FS
+	// Now, if set, is the simulation's wall clock, which jq's now
+	// reads; nil means the clock stands at [cluster.Epoch]. A script
+	// never sees the host's clock.
+	Now func() time.Time
 }
 
 // Call is one run of a command the simulation provides, kubectl's: its
