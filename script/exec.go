@@ -122,6 +122,7 @@ func (c *cmdCtx) kubectl() int {
 	call := Call{Args: c.args[1:], Stdin: stdin, Stdout: c.out, Stderr: c.err, Dir: c.dir, Files: c.s.fs}
 	c.s.sim.Lock()
 	code := c.s.env.Kubectl(call)
+	c.s.readClock()
 	c.s.sim.Unlock()
 	if code < 0 || code > 255 {
 		// An exit status is a byte; keep a failure a failure.
@@ -167,6 +168,7 @@ func (c *cmdCtx) sleep() int {
 	}
 	c.s.sim.Lock()
 	err := c.s.env.Advance(total)
+	c.s.readClock()
 	c.s.sim.Unlock()
 	if err != nil {
 		c.fatal = fmt.Errorf("sleep %s: %w", total, err)

@@ -604,16 +604,13 @@ func (r *jqRun) environ() []string {
 	return env
 }
 
-// now is the simulation's wall clock, read once for the run: jq's now
-// must not read the host's.
+// now is the simulation's wall clock as of its last move: jq's now must
+// not read the host's.
 func (r *jqRun) now() time.Time {
-	s := r.c.s
-	if s.env.Now == nil {
-		return cluster.Epoch
+	if t := r.c.s.clock.Load(); t != nil {
+		return *t
 	}
-	s.sim.Lock()
-	defer s.sim.Unlock()
-	return s.env.Now()
+	return cluster.Epoch
 }
 
 func (r *jqRun) debug(v any, _ []any) any {
@@ -640,7 +637,7 @@ type jqModules struct{ now time.Time }
 // LoadInitModules defines now, localtime, strflocaltime and mktime
 // before the filter, shadowing gojq's own.
 func (m jqModules) LoadInitModules() ([]*gojq.Query, error) {
-	now := float64(m.now.UnixNano()) / 1e9
+	now := float64(m.now.Unix()) + float64(m.now.Nanosecond())/1e9
 	q, err := gojq.Parse("def now: " + strconv.FormatFloat(now, 'f', -1, 64) + "; " +
 		"def localtime: gmtime; def strflocaltime(f): strftime(f); .")
 	if err != nil {

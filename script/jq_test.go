@@ -195,3 +195,17 @@ func TestSudoAndApt(t *testing.T) {
 		})
 	}
 }
+
+// TestJQBesideKubectl runs jq after kubectl in a pipeline when kubectl
+// writes more than a pipe holds and jq reads none of it: jq must not wait
+// for the simulation, which kubectl holds until its output is read.
+func TestJQBesideKubectl(t *testing.T) {
+	f := newFake()
+	f.canned["get po -o json"] = strings.Repeat(podJSON, 1<<10) // 240 KiB, beyond a pipe's 64
+	env := f.env()
+	env.Now = func() time.Time { return time.Date(2025, 1, 1, 0, 0, 7, 0, time.UTC) }
+	out, errOut, status := runStatus(t, f, env, "kubectl get po -o json | jq -n -r 'now | todate'\nkubectl get po -o json | jq -c .status | tail -1\n")
+	assert.Equal(t, "2025-01-01T00:00:07Z\n{\"hostIP\":\"172.18.0.3\",\"phase\":\"Running\",\"podIP\":\"10.244.1.5\"}\n", out)
+	assert.Empty(t, errOut)
+	assert.Equal(t, 0, status)
+}

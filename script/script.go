@@ -271,10 +271,11 @@ type session struct {
 	runner *interp.Runner
 	out    *lockedWriter
 	err    *lockedWriter
-	sim    sync.Mutex    // held while env's functions run
-	calls  atomic.Uint64 // commands run, for call's stack checks
-	status int           // of the last top-level command
-	line   uint          // of the last top-level command
+	sim    sync.Mutex                // held while env's functions run
+	clock  atomic.Pointer[time.Time] // env.Now as of the last simulation call; nil without Now
+	calls  atomic.Uint64             // commands run, for call's stack checks
+	status int                       // of the last top-level command
+	line   uint                      // of the last top-level command
 }
 
 func newSession(env Env, name string, stdout, stderr io.Writer, opts Options, interactive bool) (*session, error) {
@@ -314,6 +315,7 @@ func newSession(env Env, name string, stdout, stderr io.Writer, opts Options, in
 	if err != nil {
 		return nil, fmt.Errorf("script: starting the interpreter: %w", err)
 	}
+	s.readClock()
 	// interp.Dir checks its directory on the host; ours exists only in
 	// memory, so it is set after that check, before the first Reset.
 	r.Dir = Home
@@ -373,6 +375,7 @@ func (s *session) run(ctx context.Context, src []byte, stmts []*syntax.Stmt) (bo
 func (s *session) between() error {
 	s.sim.Lock()
 	defer s.sim.Unlock()
+	defer s.readClock()
 	if !s.opts.NoSettle {
 		if err := s.env.Settle(); err != nil {
 			return err
@@ -386,6 +389,17 @@ func (s *session) between() error {
 		return s.env.Advance(think)
 	}
 	return nil
+}
+
+// readClock notes the simulation's clock for jq's now, which cannot take
+// s.sim itself: in `kubectl get ... | jq`, kubectl may hold it while it
+// waits for jq to read its output. Call it with s.sim held, or before the
+// run starts; only simulation calls move the clock, and each calls it.
+func (s *session) readClock() {
+	if s.env.Now != nil {
+		t := s.env.Now()
+		s.clock.Store(&t)
+	}
 }
 
 // finish ends a run that reached its end without exit (done false): it
