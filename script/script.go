@@ -33,9 +33,10 @@ type Env struct {
 	// Files are the files a script starts with, mounted read-only at
 	// [Home]; nil means none.
 	Files fs.FS
-	// Now, if set, is the simulation's wall clock, which jq's now
-	// reads; nil means the clock stands at [cluster.Epoch]. A script
-	// never sees the host's clock.
+	// Now, if set, is the simulation's wall clock, for jq's now. It is
+	// called, like the others, one call at a time: after each call that
+	// can move the clock. Nil means the clock stands at [cluster.Epoch];
+	// a script never sees the host's clock.
 	Now func() time.Time
 }
 
