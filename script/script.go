@@ -19,7 +19,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// Env is the simulated cluster a script runs against, as three functions
+// Env is the simulated cluster a script runs against, as four functions
 // and the files it may read. The functions are called one at a time (see
 // the package doc on pipelines), from the goroutine of the pipeline stage
 // that runs the command.
