@@ -7,13 +7,18 @@
 //
 // # Usage
 //
-//	env := script.Env{Kubectl: ..., Advance: ..., Settle: ...}
-//	err := script.Run(ctx, env, "lab.sh", strings.NewReader(src), os.Stdout, os.Stderr,
+//	c, err := svcsim.New(svcsim.Config{Seed: 1})
+//	...
+//	env := script.ClusterEnv(c, os.DirFS("lab"))
+//	err = script.Run(ctx, env, "lab.sh", strings.NewReader(src), os.Stdout, os.Stderr,
 //		script.Options{ExitOnError: true, Echo: true})
 //
-// [Env] is three functions and a file system, so the package knows nothing
-// of how the cluster is built: `kubectl ARGS` calls [Env.Kubectl], `sleep N`
-// calls [Env.Advance], and [Env.Settle] runs between commands.
+// [ClusterEnv] is the one call that wires a script to a cluster, as svcsim
+// run and the lessons do. Underneath, [Env] is a few functions and a file
+// system, so the shell itself knows nothing of how the cluster is built:
+// `kubectl ARGS` calls [Env.Kubectl], `sleep N` calls [Env.Advance],
+// [Env.Settle] runs between commands and jq's now reads [Env.Now]; tests
+// can pass functions of their own.
 //
 // # Time between commands
 //
@@ -39,12 +44,55 @@
 // # Commands
 //
 // Besides the interpreter's builtins (echo, printf, test, [, read, export,
-// set, cd, pwd, true, false, ...), a script can run kubectl, sleep, and small
-// in-simulation versions of cat, grep (-v, -c, -i, -q, -n, -w, -e, -E, -F),
-// wc, head, tail, sort (-r, -n, -u), uniq (-c), tr (-d), cut (-d, -f, -c),
-// seq, mkdir (-p), rm (-r, -f), touch, ls and clear. An editor (vi, vim,
-// nano, ...) explains that editing is not simulated; anything else fails
-// with status 127 and "svcsim: NAME: command not found in the simulation".
+// set, cd, pwd, true, false, ...), the simulation has these commands, and
+// no others:
+//
+//   - kubectl, sleep, jq, sudo, apt and apt-get;
+//   - small versions of cat, grep (-v, -c, -i, -q, -n, -w, -e, -E, -F),
+//     wc, head, tail, sort (-r, -n, -u), uniq (-c), tr (-d), cut (-d, -f,
+//     -c), seq, mkdir (-p), rm (-r, -f), touch, ls and clear;
+//   - editors (vi, vim, nvim, nano, pico, emacs, ed, edit), which explain
+//     that editing is not simulated and fail.
+//
+// Anything else, a path such as /bin/ls included, fails with status 127
+// and "svcsim: NAME: command not found in the simulation".
+//
+// # jq
+//
+// jq is jq 1.7's command line over gojq (github.com/itchyny/gojq), a Go
+// implementation of the jq language: `kubectl get po web -o json | jq -r
+// '.status | .podIP, .hostIP'` works as in a lab. It reads standard input
+// or files of the script's file system, and takes -n, -r, -j, -c, -s, -R,
+// -e, -a, -S, -f, --tab, --indent, --arg, --argjson, --rawfile,
+// --slurpfile, --args, --jsonargs and --raw-output0 (-C and -M are
+// accepted; output is never coloured). It prints as jq 1.7 does (two-space
+// indentation, numbers in jq's shortest form, an input number's literal
+// kept) and exits as jq does: 5 for an error the filter does not catch
+// ("jq: error (at <stdin>:N): ...") or input that is not JSON ("jq: parse
+// error: ..."), 3 for a filter that does not compile, 2 for a usage
+// mistake or a file that cannot be read, and with -e 1 when the last
+// result is false or null, 4 when there is none. Like any exit status, it
+// is that of the last input jq read.
+//
+// The filter sees nothing of the host: $ENV and env hold the script's
+// exported variables; now is the simulation's clock ([Env.Now]) and local
+// time is UTC; import and include find no module; input_filename names the
+// script's files. Known differences from jq 1.7: gojq's, that an object's
+// keys are printed sorted, as with -S, where jq keeps their input order,
+// and that some runtime errors are worded differently ("expected an object
+// but got: number (1)" for jq's "Cannot index number with \"b\""); and
+// ours, that --stream, --seq and -L are refused with status 2.
+//
+// # sudo and apt
+//
+// The simulation has one user, who may do everything, and its programs
+// are all it has. `sudo CMD ...` runs CMD (a simulation command, or echo,
+// printf, test, [, true, false or pwd) as it is; sudo's -u and -g accept
+// root and svcsim only. `apt install X ...` (or apt-get) prints that X is
+// already available in the simulation when the simulation has a command X,
+// and otherwise fails, as apt does for a package it cannot find, with
+// status 100; `apt update` and `apt upgrade` do nothing. Neither ever
+// reaches the host.
 //
 // # Files
 //

@@ -39,12 +39,19 @@ func init() {
 		"rm":      (*cmdCtx).rm,
 		"touch":   (*cmdCtx).touch,
 		"ls":      (*cmdCtx).ls,
+		"jq":      (*cmdCtx).jq,
+		"apt":     (*cmdCtx).apt,
+		"apt-get": (*cmdCtx).apt,
 		"clear":   func(*cmdCtx) int { return 0 },
 	}
-	for _, e := range []string{"vi", "vim", "nvim", "nano", "pico", "emacs", "ed", "edit"} {
+	for e := range editors {
 		commands[e] = (*cmdCtx).editor
 	}
 }
+
+// editors are the programs that only explain that editing is not
+// simulated.
+var editors = map[string]bool{"vi": true, "vim": true, "nvim": true, "nano": true, "pico": true, "emacs": true, "ed": true, "edit": true}
 
 // cmdCtx is what a command runs with.
 type cmdCtx struct {
@@ -76,6 +83,9 @@ func (s *session) exec(ctx context.Context, args []string) error {
 	if args[0] == notSimulated {
 		fmt.Fprintf(c.err, "svcsim: %s: %s\n", args[1], args[2])
 		return interp.ExitStatus(2)
+	}
+	if args[0] == "sudo" {
+		return s.sudo(ctx, c)
 	}
 	run, ok := commands[args[0]]
 	if !ok {
@@ -112,6 +122,7 @@ func (c *cmdCtx) kubectl() int {
 	call := Call{Args: c.args[1:], Stdin: stdin, Stdout: c.out, Stderr: c.err, Dir: c.dir, Files: c.s.fs}
 	c.s.sim.Lock()
 	code := c.s.env.Kubectl(call)
+	c.s.readClock()
 	c.s.sim.Unlock()
 	if code < 0 || code > 255 {
 		// An exit status is a byte; keep a failure a failure.
@@ -157,6 +168,7 @@ func (c *cmdCtx) sleep() int {
 	}
 	c.s.sim.Lock()
 	err := c.s.env.Advance(total)
+	c.s.readClock()
 	c.s.sim.Unlock()
 	if err != nil {
 		c.fatal = fmt.Errorf("sleep %s: %w", total, err)

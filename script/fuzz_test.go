@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
@@ -42,7 +43,8 @@ func FuzzRun(f *testing.F) {
 		"f() { echo $1; }; f a; [ -f blue.yaml ] && cat blue.yaml >> /dev/null",
 		"cat <(echo) & time $$",
 		"read x < /dev/stdin; echo ${x:-none} >&2",
-		"nano x; vim y; jq .; /bin/rm -rf /",
+		"nano x; vim y; curl x; /bin/rm -rf /",
+		"echo '{\"a\":[1,2]}' | jq -c '.a[] | tostring' && jq -n '$ENV, now, input_filename' && sudo apt install jq",
 	} {
 		f.Add(seed)
 	}
@@ -74,4 +76,74 @@ func FuzzRun(f *testing.F) {
 			t.Fatalf("the script made %s on the host", des[0].Name())
 		}
 	})
+}
+
+// FuzzJQ runs arbitrary jq filters on a pod's JSON and on null: jq must
+// never panic, never read the host's environment or files, and never
+// write to the host.
+func FuzzJQ(f *testing.F) {
+	for _, seed := range []string{
+		".status | .podIP, .hostIP",
+		".", "..", "[.[]?]", "keys", "to_entries[] | select(.key == \"kind\")",
+		"$ENV", "env | keys", "now | todate", "input_filename, input_line_number",
+		"import \"a\" as a; 1", "include \"/etc/passwd\"; 1", "input", "[inputs]",
+		"error", "error(null)", "halt_error(1)", "debug | stderr", "@sh \"echo \\(.)\"",
+		"def f: [f]; 1", "[limit(5; repeat(1))]", "reduce range(300) as $i (0; [.])",
+		"getpath([\"a\",0,\"b\"])", "tojson | fromjson", "splits(\"a\")", "ltrimstr(1)",
+		"$__loc__", "1 as $x | $x + $y", "(", "\"\\(", "@base64d", "strptime(\"%Y\") | mktime",
+	} {
+		f.Add(seed)
+	}
+	dir := f.TempDir()
+	f.Chdir(dir)
+	f.Fuzz(func(t *testing.T, filter string) {
+		if strings.Contains(filter, "repeat") || strings.Contains(filter, "range") || strings.Contains(filter, "while") || strings.Contains(filter, "until") || strings.Contains(filter, "recurse") {
+			t.Skip("generators may not end; the cancellation of a run covers them")
+		}
+		t.Setenv("SVCSIM_FUZZ_HOST", "host-env-value")
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		stop := time.AfterFunc(5*time.Second, cancel)
+		defer stop.Stop()
+		env := newFake().env()
+		env.Files = fstest.MapFS{
+			"pod.json": {Data: []byte(`{"kind":"Pod","status":{"podIP":"10.244.1.5","hostIP":"172.18.0.3"}}` + "\n")},
+			"f.jq":     {Data: []byte(filter)},
+		}
+		out := &recorded{capped: capped{cancel: cancel}}
+		src := "jq -f f.jq pod.json; jq -c -n -f f.jq; jq -r -s -f f.jq pod.json pod.json; echo 1 | jq -e -f f.jq\n"
+		_ = script.Run(ctx, env, "fuzz.sh", strings.NewReader(src), out, out, script.Options{})
+		if strings.Contains(out.String(), "host-env-value") {
+			t.Fatalf("jq saw the host's environment: %q", out.String())
+		}
+		des, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(des) > 0 {
+			t.Fatalf("jq made %s on the host", des[0].Name())
+		}
+	})
+}
+
+// recorded keeps the first MiB of what a run writes, and caps it.
+type recorded struct {
+	capped
+	mu sync.Mutex
+	b  []byte
+}
+
+func (r *recorded) Write(b []byte) (int, error) {
+	r.mu.Lock()
+	if len(r.b) < 1<<20 {
+		r.b = append(r.b, b...)
+	}
+	r.mu.Unlock()
+	return r.capped.Write(b)
+}
+
+func (r *recorded) String() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return string(r.b)
 }

@@ -19,7 +19,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// Env is the simulated cluster a script runs against, as three functions
+// Env is the simulated cluster a script runs against, as four functions
 // and the files it may read. The functions are called one at a time (see
 // the package doc on pipelines), from the goroutine of the pipeline stage
 // that runs the command.
@@ -33,6 +33,11 @@ type Env struct {
 	// Files are the files a script starts with, mounted read-only at
 	// [Home]; nil means none.
 	Files fs.FS
+	// Now, if set, is the simulation's wall clock, for jq's now. It is
+	// called, like the others, one call at a time: after each call that
+	// can move the clock. Nil means the clock stands at [cluster.Epoch];
+	// a script never sees the host's clock.
+	Now func() time.Time
 }
 
 // Call is one run of a command the simulation provides, kubectl's: its
@@ -267,10 +272,11 @@ type session struct {
 	runner *interp.Runner
 	out    *lockedWriter
 	err    *lockedWriter
-	sim    sync.Mutex    // held while env's functions run
-	calls  atomic.Uint64 // commands run, for call's stack checks
-	status int           // of the last top-level command
-	line   uint          // of the last top-level command
+	sim    sync.Mutex                // held while env's functions run
+	clock  atomic.Pointer[time.Time] // env.Now as of the last simulation call; nil without Now
+	calls  atomic.Uint64             // commands run, for call's stack checks
+	status int                       // of the last top-level command
+	line   uint                      // of the last top-level command
 }
 
 func newSession(env Env, name string, stdout, stderr io.Writer, opts Options, interactive bool) (*session, error) {
@@ -310,6 +316,7 @@ func newSession(env Env, name string, stdout, stderr io.Writer, opts Options, in
 	if err != nil {
 		return nil, fmt.Errorf("script: starting the interpreter: %w", err)
 	}
+	s.readClock()
 	// interp.Dir checks its directory on the host; ours exists only in
 	// memory, so it is set after that check, before the first Reset.
 	r.Dir = Home
@@ -369,6 +376,7 @@ func (s *session) run(ctx context.Context, src []byte, stmts []*syntax.Stmt) (bo
 func (s *session) between() error {
 	s.sim.Lock()
 	defer s.sim.Unlock()
+	defer s.readClock()
 	if !s.opts.NoSettle {
 		if err := s.env.Settle(); err != nil {
 			return err
@@ -382,6 +390,17 @@ func (s *session) between() error {
 		return s.env.Advance(think)
 	}
 	return nil
+}
+
+// readClock notes the simulation's clock for jq's now, which cannot take
+// s.sim itself: in `kubectl get ... | jq`, kubectl may hold it while it
+// waits for jq to read its output. Call it with s.sim held, or before the
+// run starts; only simulation calls move the clock, and each calls it.
+func (s *session) readClock() {
+	if s.env.Now != nil {
+		t := s.env.Now()
+		s.clock.Store(&t)
+	}
 }
 
 // finish ends a run that reached its end without exit (done false): it

@@ -255,10 +255,10 @@ func TestExitOnError(t *testing.T) {
 
 func TestCommandNotFound(t *testing.T) {
 	f := newFake()
-	_, errOut, err := f.run(t, "jq -r .status\n", script.Options{})
+	_, errOut, err := f.run(t, "curl -s http://example.com\n", script.Options{})
 	assert.Equal(t, &script.ExitError{Name: "test.sh", Line: 1, Status: 127}, err)
-	assert.Equal(t, "svcsim: jq: command not found in the simulation\n", errOut)
-	for _, host := range []string{"/bin/sh -c 'touch /tmp/x'", "./x.sh", "bash", "sudo apt install jq -y", "exec jq"} {
+	assert.Equal(t, "svcsim: curl: command not found in the simulation\n", errOut)
+	for _, host := range []string{"/bin/sh -c 'touch /tmp/x'", "./x.sh", "bash", "sudo curl -s http://example.com", "sudo /usr/bin/jq", "exec curl"} {
 		f := newFake()
 		_, errOut, err := f.run(t, host+"\n", script.Options{})
 		var exit *script.ExitError

@@ -1,5 +1,5 @@
 // Command svcsim runs shell scripts, and an interactive shell, against one
-// simulated Kubernetes cluster: kubectl, sleep and a small userland run
+// simulated Kubernetes cluster: kubectl, sleep, jq and a small userland run
 // inside the simulation, in virtual time, and nothing runs on the host.
 //
 // Usage:
@@ -32,7 +32,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	kubectlpkg "github.com/svcsim/svcsim/kubectl"
 	"io"
 	"io/fs"
 	"os"
@@ -186,12 +185,7 @@ func newEnv(st settings) (script.Env, error) {
 		}
 		files = os.DirFS(st.files)
 	}
-	return script.Env{
-		Kubectl: kubectl(c),
-		Advance: c.RunFor,
-		Settle:  c.Settle,
-		Files:   files,
-	}, nil
+	return script.ClusterEnv(c, files), nil
 }
 
 // newCluster is the one place that turns flags into a cluster.
@@ -209,16 +203,4 @@ func newCluster(st settings) (*svcsim.Cluster, error) {
 		return nil, fmt.Errorf("--nodes %d: want at least 1", st.nodes)
 	}
 	return svcsim.New(svcsim.Config{Seed: st.seed, Nodes: st.nodes, Timing: timing})
-}
-
-// kubectl runs kubectl's command line against c, reading the files a
-// command names from the script's own in-memory files.
-func kubectl(c *svcsim.Cluster) func(script.Call) int {
-	k := c.Kubectl("default")
-	return func(call script.Call) int {
-		return k.Exec(kubectlpkg.IO{
-			In: call.Stdin, Out: call.Stdout, Err: call.Stderr,
-			ReadFile: func(name string) ([]byte, error) { return fs.ReadFile(call.Files, call.Name(name)) },
-		}, call.Args...)
-	}
 }

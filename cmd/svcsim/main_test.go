@@ -88,7 +88,7 @@ func TestRunErrors(t *testing.T) {
 		{"bad files", []string{"run", "--files", ok, ok}, 2, "not a directory"},
 		{"syntax error", []string{"run", writeScript(t, dir, "bad.sh", "echo )\n")}, 2, "bad.sh:1:6"},
 		{"refused", []string{"run", writeScript(t, dir, "bg.sh", "sleep 1 &\n")}, 2, "background job"},
-		{"not found", []string{"run", writeScript(t, dir, "nf.sh", "jq .\n")}, 127, "svcsim: jq: command not found in the simulation"},
+		{"not found", []string{"run", writeScript(t, dir, "nf.sh", "curl -s example.com\n")}, 127, "svcsim: curl: command not found in the simulation"},
 		{"shell takes no arguments", []string{"shell", "x"}, 2, "unexpected argument"},
 	}
 	for _, tt := range tests {
