@@ -96,6 +96,36 @@ type Options struct {
 	// NoSettle skips settling after each top-level command, so only Think
 	// (and sleep) moves the cluster on.
 	NoSettle bool
+	// Narrate prints the "## " comment lines that precede a top-level
+	// command, without their marks and after a blank line, before the
+	// command runs: a lesson's narration between its steps. Other comments
+	// stay silent.
+	Narrate bool
+	// Workspace, when set, is the file system the script's files live in,
+	// shared by every Run given it, as files on disk outlive one `sh
+	// a.sh`; nil gives each Run a fresh one.
+	Workspace *Workspace
+}
+
+// Workspace holds the in-memory files of a series of scripts, so that a
+// later script reads what an earlier one wrote. Make it with
+// [NewWorkspace]; the first Run that uses it mounts its Env.Files.
+type Workspace struct {
+	mu sync.Mutex
+	fs *memFS
+}
+
+// NewWorkspace returns an empty workspace.
+func NewWorkspace() *Workspace { return &Workspace{} }
+
+// files returns the workspace's file system, made over base on first use.
+func (w *Workspace) files(base fs.FS) *memFS {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.fs == nil {
+		w.fs = newMemFS(base)
+	}
+	return w.fs
 }
 
 // Sentinel errors; Run and Shell wrap them, so errors.Is works.
@@ -280,7 +310,11 @@ type session struct {
 }
 
 func newSession(env Env, name string, stdout, stderr io.Writer, opts Options, interactive bool) (*session, error) {
-	s := &session{env: env, opts: opts, name: name, fs: newMemFS(env.Files),
+	files := newMemFS(env.Files)
+	if opts.Workspace != nil {
+		files = opts.Workspace.files(env.Files)
+	}
+	s := &session{env: env, opts: opts, name: name, fs: files,
 		out: &lockedWriter{w: stdout}, err: &lockedWriter{w: stderr}}
 	if stdout == nil {
 		s.out.w = io.Discard
@@ -344,8 +378,13 @@ func mustParse(src string) *syntax.File {
 // run runs top-level statements of src one at a time. It reports whether
 // the shell should stop (exit, or a failure under ExitOnError).
 func (s *session) run(ctx context.Context, src []byte, stmts []*syntax.Stmt) (bool, error) {
+	var from uint
 	for _, st := range stmts {
 		s.line = st.Pos().Line()
+		if s.opts.Narrate {
+			s.narrate(src[from:st.Pos().Offset()])
+		}
+		from = st.End().Offset()
 		if s.opts.Echo {
 			s.out.WriteString(s.prompt() + echoText(src, st) + "\n")
 		}
@@ -369,6 +408,20 @@ func (s *session) run(ctx context.Context, src []byte, stmts []*syntax.Stmt) (bo
 		}
 	}
 	return false, nil
+}
+
+// narrate prints the "## " lines of the text between two commands.
+func (s *session) narrate(gap []byte) {
+	var said []string
+	for _, line := range strings.Split(string(gap), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "##" || strings.HasPrefix(line, "## ") {
+			said = append(said, strings.TrimSpace(strings.TrimPrefix(line, "##")))
+		}
+	}
+	if len(said) > 0 {
+		s.out.WriteString("\n" + strings.Join(said, "\n") + "\n")
+	}
 }
 
 // between is what happens between two top-level commands: the cluster

@@ -457,3 +457,30 @@ func TestCallName(t *testing.T) {
 		})
 	}
 }
+
+// Narrate prints the "## " lines before each command, and only those.
+func TestNarrate(t *testing.T) {
+	f := newFake()
+	src := "## First, a Service.\n## It has no pods yet.\n# a plain comment\necho one\n\n##\n## Then the pods.\necho two # ## not narration\n"
+	out, _, err := f.run(t, src, script.Options{Narrate: true, Echo: true})
+	require.NoError(t, err)
+	assert.Equal(t, "\nFirst, a Service.\nIt has no pods yet.\n$ echo one\none\n\n\nThen the pods.\n$ echo two\ntwo\n", out)
+	out, _, err = f.run(t, src, script.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, "one\ntwo\n", out, "without Narrate the comments stay silent")
+}
+
+// A Workspace carries files from one Run to the next; without one, each
+// Run starts empty.
+func TestWorkspace(t *testing.T) {
+	f := newFake()
+	ws := script.NewWorkspace()
+	_, _, err := f.run(t, "mkdir ~/svc && echo kept > ~/svc/blue.yaml\n", script.Options{Workspace: ws})
+	require.NoError(t, err)
+	out, _, err := f.run(t, "cat ~/svc/blue.yaml\n", script.Options{Workspace: ws})
+	require.NoError(t, err)
+	assert.Equal(t, "kept\n", out)
+	_, errOut, err := f.run(t, "cat ~/svc/blue.yaml\n", script.Options{})
+	require.Error(t, err)
+	assert.Contains(t, errOut, "blue.yaml")
+}

@@ -113,7 +113,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "svcsim: %v\n", err)
 		return 2
 	}
-	opts := script.Options{ExitOnError: !st.keepGoing, Echo: st.echo, Prompt: st.prompt, Think: st.think}
+	// The scripts of one run share their files, as scripts run one after
+	// another share a disk.
+	opts := script.Options{ExitOnError: !st.keepGoing, Echo: st.echo, Prompt: st.prompt, Think: st.think, Workspace: script.NewWorkspace()}
 	if st.think == 0 {
 		opts.Think = -1 // the flag's 0 means none; the Options' zero means the default
 	}

@@ -66,6 +66,13 @@ func TestRun(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "kind: ReplicaSet\n", string(b))
 	})
+	t.Run("later scripts read what earlier ones wrote", func(t *testing.T) {
+		w := writeScript(t, dir, "w.sh", "mkdir ~/svc && echo green > ~/svc/green.yaml\n")
+		r := writeScript(t, dir, "r.sh", "cat ~/svc/green.yaml\n")
+		code, out, errOut := invoke(t, "", "run", "--echo=false", w, r)
+		assert.Equal(t, 0, code, errOut)
+		assert.Equal(t, "green\n", out)
+	})
 }
 
 func TestRunErrors(t *testing.T) {
