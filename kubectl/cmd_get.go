@@ -206,13 +206,23 @@ func notFound(rt *resourceType, namespace, name string) error {
 }
 
 // badSelector is the apiserver's BadRequest for a selector it cannot
-// parse, with the context kubectl adds to a failed list.
+// parse, with the context kubectl adds to a failed list: a syntax error
+// as "found 'x', expected: ...", an invalid key or value as "unable to
+// parse requirement: ...". What was expected is in the selector
+// package's words.
 func badSelector(rt *resourceType, sel string, err error) error {
-	version := rt.group + "/v1"
 	cause := strings.TrimPrefix(err.Error(), "selector: ")
+	var pe *selector.ParseError
+	if errors.As(err, &pe) {
+		if pe.Expected != "" {
+			cause = fmt.Sprintf("found '%s', expected: %s", pe.Found, pe.Expected)
+		} else {
+			cause = "unable to parse requirement: " + pe.Err.Error()
+		}
+	}
 	return &ManifestError{Item: -1, Kind: rt.kind, Err: err, server: true,
-		msg: fmt.Sprintf("Unable to find %q that match label selector %q, field selector \"\": unable to parse requirement: %s",
-			version+", Resource="+rt.plural, sel, cause)}
+		msg: fmt.Sprintf("Unable to find %q that match label selector %q, field selector \"\": %s",
+			rt.group+"/v1, Resource="+rt.plural, sel, cause)}
 }
 
 // printGeneric prints for -o name, yaml, json, jsonpath and go-template:
