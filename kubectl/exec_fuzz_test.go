@@ -44,9 +44,33 @@ var execSeeds = [][]string{
 	{"auth", "can-i", "get", "pods"}, {"kustomize", "."}, {"help"}, {"get", "--help"}, {}, {"-n"}, {"--"}, {"get", "-o"},
 }
 
+// fuzzCluster is FuzzExec's cluster: a Deployment of one pod, settled.
+// It is rebuilt only when a command changed it, so that every command
+// runs on the same state (a failure replays) without paying a millisecond
+// to build a cluster for each of the fuzzer's inputs.
+var fuzzCluster struct {
+	c      *svcsim.Cluster
+	k      *kubectl.Client
+	digest string
+}
+
+func pristineCluster(t *testing.T) (*svcsim.Cluster, *kubectl.Client) {
+	if fuzzCluster.c == nil || fuzzCluster.c.Digest() != fuzzCluster.digest {
+		c, err := svcsim.New(svcsim.Config{Seed: 1, Nodes: 1})
+		require.NoError(t, err)
+		k := c.Kubectl("")
+		_, err = k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "nginx", Replicas: 1})
+		require.NoError(t, err)
+		c.Settle()
+		fuzzCluster.c, fuzzCluster.k, fuzzCluster.digest = c, k, c.Digest()
+	}
+	return fuzzCluster.c, fuzzCluster.k
+}
+
 // FuzzExec runs arbitrary command lines (arguments separated by NUL) on a
-// small cluster: none may panic, every one ends with an exit status, and
-// get and describe, which only read, change nothing even when they fail.
+// small cluster: none may panic, every one ends with an exit status, a
+// failure says why on stderr, and get and describe, which only read,
+// change nothing.
 func FuzzExec(f *testing.F) {
 	for _, args := range execSeeds {
 		f.Add(strings.Join(args, "\x00"))
@@ -56,12 +80,7 @@ func FuzzExec(f *testing.F) {
 		if line == "" {
 			args = nil
 		}
-		c, err := svcsim.New(svcsim.Config{Seed: 1, Nodes: 1})
-		require.NoError(t, err)
-		k := c.Kubectl("")
-		_, err = k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "nginx", Replicas: 1})
-		require.NoError(t, err)
-		c.Settle()
+		c, k := pristineCluster(t)
 		before := c.Digest()
 		var out, errOut bytes.Buffer
 		code := k.Exec(kubectl.IO{In: strings.NewReader("kind: Pod\n"), Out: &out, Err: &errOut}, args...)
