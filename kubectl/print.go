@@ -30,6 +30,12 @@ func PrintPods(w io.Writer, now cluster.Time, pods []*cluster.Pod, wide bool) er
 	if err := printable(w, "PrintPods", pods...); err != nil {
 		return err
 	}
+	header, rows := podRows(now, pods, wide)
+	return writeTable(w, header, rows)
+}
+
+// podRows computes the header and rows PrintPods writes.
+func podRows(now cluster.Time, pods []*cluster.Pod, wide bool) ([]string, [][]string) {
 	header := []string{"NAME", "READY", "STATUS", "RESTARTS", "AGE"}
 	if wide {
 		header = append(header, "IP", "NODE", "NOMINATED NODE", "READINESS GATES")
@@ -45,7 +51,7 @@ func PrintPods(w io.Writer, now cluster.Time, pods []*cluster.Pod, wide bool) er
 		}
 		rows = append(rows, row)
 	}
-	return writeTable(w, header, rows)
+	return header, rows
 }
 
 // PrintNodes writes nodes as `kubectl get nodes` (or `-o wide`) shows them
@@ -54,6 +60,12 @@ func PrintNodes(w io.Writer, now cluster.Time, nodes []*cluster.Node, wide bool)
 	if err := printable(w, "PrintNodes", nodes...); err != nil {
 		return err
 	}
+	header, rows := nodeRows(now, nodes, wide)
+	return writeTable(w, header, rows)
+}
+
+// nodeRows computes the header and rows PrintNodes writes.
+func nodeRows(now cluster.Time, nodes []*cluster.Node, wide bool) ([]string, [][]string) {
 	header := []string{"NAME", "STATUS", "ROLES", "AGE", "VERSION"}
 	if wide {
 		header = append(header, "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME")
@@ -68,7 +80,7 @@ func PrintNodes(w io.Writer, now cluster.Time, nodes []*cluster.Node, wide bool)
 		}
 		rows = append(rows, row)
 	}
-	return writeTable(w, header, rows)
+	return header, rows
 }
 
 // PrintEvents writes events as `kubectl get events` shows them at virtual
@@ -78,6 +90,12 @@ func PrintEvents(w io.Writer, now cluster.Time, events []cluster.Event) error {
 	if err := printable[cluster.Event](w, "PrintEvents"); err != nil {
 		return err
 	}
+	header, rows := eventRows(now, events)
+	return writeTable(w, header, rows)
+}
+
+// eventRows computes the header and rows PrintEvents writes.
+func eventRows(now cluster.Time, events []cluster.Event) ([]string, [][]string) {
 	header := []string{"LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"}
 	rows := make([][]string, 0, len(events))
 	for _, e := range events {
@@ -87,7 +105,7 @@ func PrintEvents(w io.Writer, now cluster.Time, events []cluster.Event) error {
 		}
 		rows = append(rows, []string{since(now, e.LastSeen), e.Type, e.Reason, object, strings.TrimSpace(e.Message)})
 	}
-	return writeTable(w, header, rows)
+	return header, rows
 }
 
 // writeTable renders rows under header with the tabwriter settings of

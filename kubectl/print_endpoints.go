@@ -58,11 +58,17 @@ func PrintEndpoints(w io.Writer, now cluster.Time, eps []*cluster.Endpoints) err
 	if err := printable(w, "PrintEndpoints", eps...); err != nil {
 		return err
 	}
+	header, rows := endpointsRows(now, eps)
+	return writeTable(w, header, rows)
+}
+
+// endpointsRows computes the header and rows PrintEndpoints writes.
+func endpointsRows(now cluster.Time, eps []*cluster.Endpoints) ([]string, [][]string) {
 	rows := make([][]string, 0, len(eps))
 	for _, ep := range eps {
 		rows = append(rows, []string{ep.Name, FormatEndpoints(ep), since(now, ep.CreationTimestamp)})
 	}
-	return writeTable(w, []string{"NAME", "ENDPOINTS", "AGE"}, rows)
+	return []string{"NAME", "ENDPOINTS", "AGE"}, rows
 }
 
 // PrintEndpointSlices writes `kubectl get endpointslices`: NAME ADDRESSTYPE
@@ -72,6 +78,12 @@ func PrintEndpointSlices(w io.Writer, now cluster.Time, sls []*cluster.EndpointS
 	if err := printable(w, "PrintEndpointSlices", sls...); err != nil {
 		return err
 	}
+	header, rows := endpointSliceRows(now, sls)
+	return writeTable(w, header, rows)
+}
+
+// endpointSliceRows computes the header and rows PrintEndpointSlices writes.
+func endpointSliceRows(now cluster.Time, sls []*cluster.EndpointSlice) ([]string, [][]string) {
 	rows := make([][]string, 0, len(sls))
 	for _, sl := range sls {
 		var ports, addrs []string
@@ -98,7 +110,7 @@ func PrintEndpointSlices(w io.Writer, now cluster.Time, sls []*cluster.EndpointS
 		}
 		rows = append(rows, []string{sl.Name, sl.AddressType, pc, ac, since(now, sl.CreationTimestamp)})
 	}
-	return writeTable(w, []string{"NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"}, rows)
+	return []string{"NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"}, rows
 }
 
 // DescribeEndpoints writes `kubectl describe endpoints`: the metadata, then

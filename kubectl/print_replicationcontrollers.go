@@ -20,6 +20,12 @@ func PrintReplicationControllers(w io.Writer, now cluster.Time, rcs []*cluster.R
 	if err := printable(w, "PrintReplicationControllers", rcs...); err != nil {
 		return err
 	}
+	header, rows := replicationControllerRows(now, rcs, wide)
+	return writeTable(w, header, rows)
+}
+
+// replicationControllerRows computes the header and rows PrintReplicationControllers writes.
+func replicationControllerRows(now cluster.Time, rcs []*cluster.ReplicationController, wide bool) ([]string, [][]string) {
 	header := []string{"NAME", "DESIRED", "CURRENT", "READY", "AGE"}
 	if wide {
 		header = append(header, "CONTAINERS", "IMAGES", "SELECTOR")
@@ -39,7 +45,7 @@ func PrintReplicationControllers(w io.Writer, now cluster.Time, rcs []*cluster.R
 		}
 		rows = append(rows, row)
 	}
-	return writeTable(w, header, rows)
+	return header, rows
 }
 
 // DescribeReplicationController writes rc as `kubectl describe rc` shows

@@ -25,6 +25,12 @@ func PrintServices(w io.Writer, now cluster.Time, svcs []*cluster.Service, wide 
 	if err := printable(w, "PrintServices", svcs...); err != nil {
 		return err
 	}
+	header, rows := serviceRows(now, svcs, wide)
+	return writeTable(w, header, rows)
+}
+
+// serviceRows computes the header and rows PrintServices writes.
+func serviceRows(now cluster.Time, svcs []*cluster.Service, wide bool) ([]string, [][]string) {
 	header := []string{"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"}
 	if wide {
 		header = append(header, "SELECTOR")
@@ -41,7 +47,7 @@ func PrintServices(w io.Writer, now cluster.Time, svcs []*cluster.Service, wide 
 		}
 		rows = append(rows, row)
 	}
-	return writeTable(w, header, rows)
+	return header, rows
 }
 
 // serviceExternalIP renders the EXTERNAL-IP cell.

@@ -20,6 +20,12 @@ func PrintReplicaSets(w io.Writer, now cluster.Time, rss []*cluster.ReplicaSet, 
 	if err := printable(w, "PrintReplicaSets", rss...); err != nil {
 		return err
 	}
+	header, rows := replicaSetRows(now, rss, wide)
+	return writeTable(w, header, rows)
+}
+
+// replicaSetRows computes the header and rows PrintReplicaSets writes.
+func replicaSetRows(now cluster.Time, rss []*cluster.ReplicaSet, wide bool) ([]string, [][]string) {
 	header := []string{"NAME", "DESIRED", "CURRENT", "READY", "AGE"}
 	if wide {
 		header = append(header, "CONTAINERS", "IMAGES", "SELECTOR")
@@ -35,7 +41,7 @@ func PrintReplicaSets(w io.Writer, now cluster.Time, rss []*cluster.ReplicaSet, 
 		}
 		rows = append(rows, row)
 	}
-	return writeTable(w, header, rows)
+	return header, rows
 }
 
 // PrintDeployments writes Deployments as `kubectl get deploy` (or `-o
@@ -46,6 +52,12 @@ func PrintDeployments(w io.Writer, now cluster.Time, ds []*cluster.Deployment, w
 	if err := printable(w, "PrintDeployments", ds...); err != nil {
 		return err
 	}
+	header, rows := deploymentRows(now, ds, wide)
+	return writeTable(w, header, rows)
+}
+
+// deploymentRows computes the header and rows PrintDeployments writes.
+func deploymentRows(now cluster.Time, ds []*cluster.Deployment, wide bool) ([]string, [][]string) {
 	header := []string{"NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"}
 	if wide {
 		header = append(header, "CONTAINERS", "IMAGES", "SELECTOR")
@@ -61,7 +73,7 @@ func PrintDeployments(w io.Writer, now cluster.Time, ds []*cluster.Deployment, w
 		}
 		rows = append(rows, row)
 	}
-	return writeTable(w, header, rows)
+	return header, rows
 }
 
 // specReplicas is a spec's replica count; nil, which the store never
