@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/btree"
 
+	"github.com/svcsim/svcsim/internal/owned"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -193,7 +194,23 @@ func (s *Sim) Create(obj Object) (Object, error) {
 	if isNilObject(obj) {
 		return nil, nilObjectError("create")
 	}
-	o := obj.DeepCopyObject()
+	o, err := s.create(obj.DeepCopyObject())
+	if err != nil {
+		return nil, err
+	}
+	return o.DeepCopyObject(), nil
+}
+
+// createOwned is Create for an object a built-in controller built for the
+// purpose and hands over: the store keeps o itself rather than a copy, and
+// returns it as stored. Neither the caller nor anyone else may modify o,
+// or anything it points to, afterwards: it is the store's snapshot.
+func (s *Sim) createOwned(o Object) (Object, error) {
+	return s.create(o)
+}
+
+// create stores o, which the store owns from now on, and returns it.
+func (s *Sim) create(o Object) (Object, error) {
 	m := o.Meta()
 	kind := o.Kind()
 	if clusterScoped(kind) {
@@ -249,7 +266,7 @@ func (s *Sim) Create(obj Object) (Object, error) {
 	s.put(o)
 	s.record(objectRef(kind, m.Namespace, m.Name), "Create", "")
 	s.notify(Added, o, nil)
-	return o.DeepCopyObject(), nil
+	return o, nil
 }
 
 // isNilObject reports whether obj is nil or a typed nil pointer such as
@@ -376,10 +393,39 @@ func (s *Sim) UpdateStatus(obj Object) (Object, error) {
 }
 
 func (s *Sim) update(obj Object, status bool) (Object, error) {
-	op := "update"
 	if isNilObject(obj) {
-		return nil, nilObjectError(op)
+		return nil, nilObjectError("update")
 	}
+	var o Object
+	var err error
+	if status {
+		o, err = s.write(obj, true)
+	} else {
+		o, err = s.write(obj.DeepCopyObject(), false)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return o.DeepCopyObject(), nil
+}
+
+// updateOwned is Update for an object a built-in controller built for the
+// purpose and hands over, as [Sim.createOwned] is Create's: the store
+// keeps o itself, and may share with it the status of the version it
+// replaces. It returns the resourceVersion stored.
+func (s *Sim) updateOwned(o Object) (uint64, error) {
+	out, err := s.write(o, false)
+	if err != nil {
+		return 0, err
+	}
+	return out.Meta().ResourceVersion, nil
+}
+
+// write is an update of obj's status (status set; obj is the caller's and
+// is copied from) or of everything else (obj is the store's to keep). It
+// returns what is stored, which nobody may modify.
+func (s *Sim) write(obj Object, status bool) (Object, error) {
+	op := "update"
 	kind := obj.Kind()
 	m := obj.Meta()
 	ns := m.Namespace
@@ -402,15 +448,16 @@ func (s *Sim) update(obj Object, status bool) (Object, error) {
 			return nil, &StatusError{Op: op, Kind: kind, Namespace: ns, Name: m.Name, Err: ErrInvalid, Causes: errs}
 		}
 	} else {
-		o = obj.DeepCopyObject()
+		o = obj
 		keepStatus(o, old)
 		om, oldm := o.Meta(), old.Meta()
+		// The old version's pointers may be shared: neither is modified.
 		om.Namespace, om.UID, om.CreationTimestamp, om.GenerateName = ns, oldm.UID, oldm.CreationTimestamp, oldm.GenerateName
-		om.DeletionTimestamp, om.DeletionGracePeriodSeconds = clonePtr(oldm.DeletionTimestamp), clonePtr(oldm.DeletionGracePeriodSeconds)
+		om.DeletionTimestamp, om.DeletionGracePeriodSeconds = oldm.DeletionTimestamp, oldm.DeletionGracePeriodSeconds
 		om.Generation = oldm.Generation
 		setDefaults(o)
 		prepare(o, old)
-		if !reflect.DeepEqual(specOf(o), specOf(old)) {
+		if !sameSpec(o, old) {
 			om.Generation++
 		}
 		errs := validate(o)
@@ -425,8 +472,8 @@ func (s *Sim) update(obj Object, status bool) (Object, error) {
 		alloc.finish()
 	}
 	o.Meta().ResourceVersion = old.Meta().ResourceVersion
-	if reflect.DeepEqual(o, old) {
-		return o.DeepCopyObject(), nil
+	if sameObject(o, old) {
+		return old, nil
 	}
 	s.put(o)
 	action := "Update"
@@ -435,7 +482,7 @@ func (s *Sim) update(obj Object, status bool) (Object, error) {
 	}
 	s.record(objectRef(kind, ns, m.Name), action, "")
 	s.notify(Modified, o, old)
-	return o.DeepCopyObject(), nil
+	return o, nil
 }
 
 // updateStatusOwned stores o, a modified copy of the stored old made by a
@@ -642,4 +689,23 @@ func (s *Sim) dump() string {
 		})
 	}
 	return b.String()
+}
+
+// The endpoints controller, outside this package, writes through package
+// owned.
+func init() {
+	owned.Create = func(sim, obj any) (any, error) {
+		s := sim.(*Sim)
+		s.check()
+		o, err := s.createOwned(obj.(Object))
+		if err != nil {
+			return nil, err
+		}
+		return o, nil
+	}
+	owned.Update = func(sim, obj any) (uint64, error) {
+		s := sim.(*Sim)
+		s.check()
+		return s.updateOwned(obj.(Object))
+	}
 }
