@@ -289,8 +289,8 @@ func (rc *replicaSetController) manage(rs *ReplicaSet, pods *replicaSetPods) err
 }
 
 func (rc *replicaSetController) createPod(rs *ReplicaSet) error {
-	// Create stores a copy of what it is given, so the pod may share the
-	// template's labels, annotations and spec.
+	// The pod shares the template's labels, annotations and spec with
+	// the stored ReplicaSet: stored objects are never modified in place.
 	t := &rs.Spec.Template
 	p := &Pod{
 		ObjectMeta: ObjectMeta{
@@ -302,7 +302,7 @@ func (rc *replicaSetController) createPod(rs *ReplicaSet) error {
 		},
 		Spec: t.Spec,
 	}
-	out, err := rc.s.Create(p)
+	out, err := rc.s.createFromTemplate(p)
 	if err != nil {
 		rc.s.emit(KindReplicaSet, rs.Namespace, rs.Name, EventWarning, "FailedCreate", replicaSetControllerName, "Error creating: "+err.Error())
 		return err

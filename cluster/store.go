@@ -194,7 +194,7 @@ func (s *Sim) Create(obj Object) (Object, error) {
 	if isNilObject(obj) {
 		return nil, nilObjectError("create")
 	}
-	o, err := s.create(obj.DeepCopyObject())
+	o, err := s.create(obj.DeepCopyObject(), false)
 	if err != nil {
 		return nil, err
 	}
@@ -206,11 +206,22 @@ func (s *Sim) Create(obj Object) (Object, error) {
 // returns it as stored. Neither the caller nor anyone else may modify o,
 // or anything it points to, afterwards: it is the store's snapshot.
 func (s *Sim) createOwned(o Object) (Object, error) {
-	return s.create(o)
+	return s.create(o, false)
 }
 
-// create stores o, which the store owns from now on, and returns it.
-func (s *Sim) create(o Object) (Object, error) {
+// createFromTemplate is createOwned for a pod a controller made from the
+// template of a stored workload, sharing it. The template's spec passed
+// the same defaulting and checks a pod's spec gets when the workload was
+// written, so only what the controller could have got wrong is checked:
+// the metadata it put together, and the rules for a pod that a template
+// escapes (an image with surrounding spaces).
+func (s *Sim) createFromTemplate(p *Pod) (Object, error) {
+	return s.create(p, true)
+}
+
+// create stores o, which the store owns from now on, and returns it. A pod
+// of specValid has a spec known to be valid.
+func (s *Sim) create(o Object, specValid bool) (Object, error) {
 	m := o.Meta()
 	kind := o.Kind()
 	if clusterScoped(kind) {
@@ -233,7 +244,13 @@ func (s *Sim) create(o Object) (Object, error) {
 	resetStatus(o)
 	setDefaults(o)
 	prepare(o, nil)
-	if errs := validate(o); len(errs) > 0 {
+	var errs []FieldError
+	if p, ok := o.(*Pod); ok && specValid {
+		errs = validatePodFromTemplate(p)
+	} else {
+		errs = validate(o)
+	}
+	if len(errs) > 0 {
 		if generated {
 			for i := range errs {
 				if errs[i].Field == "metadata.name" {
@@ -267,6 +284,15 @@ func (s *Sim) create(o Object) (Object, error) {
 	s.record(objectRef(kind, m.Namespace, m.Name), "Create", "")
 	s.notify(Added, o, nil)
 	return o, nil
+}
+
+// validatePodFromTemplate is validate for a pod whose spec is a valid
+// template's.
+func validatePodFromTemplate(p *Pod) []FieldError {
+	var errs fieldErrors
+	validateMeta(&errs, &p.ObjectMeta, false)
+	validateContainersOnlyForPod(&errs, &p.Spec)
+	return errs
 }
 
 // isNilObject reports whether obj is nil or a typed nil pointer such as
