@@ -176,16 +176,37 @@ func templateHash(t *PodTemplateSpec, collisions *int32) string {
 
 // sameTemplate compares templates ignoring the pod-template-hash label.
 func sameTemplate(a, b *PodTemplateSpec) bool {
-	x, y := a.deepCopy(), b.deepCopy()
-	delete(x.Labels, PodTemplateHashLabel)
-	delete(y.Labels, PodTemplateHashLabel)
-	if len(x.Labels) == 0 {
-		x.Labels = nil
+	// Both are stored templates, which a write's copy has already put in
+	// the form a copy would give them (no empty lists), so they compare
+	// as they are, without copying: but for the labels, which are
+	// compared without the hash label, as if an empty set were none.
+	if !sameLabelsBut(a.Labels, b.Labels, PodTemplateHashLabel) {
+		return false
 	}
-	if len(y.Labels) == 0 {
-		y.Labels = nil
+	x, y := *a, *b
+	x.Labels, y.Labels = nil, nil
+	return reflect.DeepEqual(&x, &y)
+}
+
+// sameLabelsBut reports whether two label sets are the same once the key
+// skip is left out of both.
+func sameLabelsBut(a, b map[string]string, skip string) bool {
+	n := 0
+	for k, v := range a {
+		if k == skip {
+			continue
+		}
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+		n++
 	}
-	return reflect.DeepEqual(x, y)
+	for k := range b {
+		if k != skip {
+			n--
+		}
+	}
+	return n == 0
 }
 
 func revision(o Object) int64 {
