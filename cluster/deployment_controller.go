@@ -272,7 +272,7 @@ func (dc *deploymentController) claimReplicaSets(d *Deployment) []*ReplicaSet {
 		return true
 	})
 	for _, w := range writes {
-		_, _ = s.Update(w)
+		_, _ = s.updateOwned(w)
 	}
 	return dc.refresh(owned)
 }
@@ -347,7 +347,7 @@ func (dc *deploymentController) newAndOld(d *Deployment, rsList []*ReplicaSet, c
 		copyDeploymentAnnotations(d, n)
 		n.Spec.MinReadySeconds = d.Spec.MinReadySeconds
 		if !reflect.DeepEqual(n, newRS) {
-			if out, err := s.Update(n); err == nil {
+			if out, err := s.updateOwned(n); err == nil {
 				newRS = out.(*ReplicaSet)
 			}
 		}
@@ -393,7 +393,7 @@ func (dc *deploymentController) setDeploymentRevision(d *Deployment, rev string)
 	}
 	n.Annotations[annRevision] = rev
 	n.ResourceVersion = 0
-	if out, err := dc.s.Update(n); err == nil {
+	if out, err := dc.s.updateOwned(n); err == nil {
 		return out.(*Deployment)
 	}
 	return d
@@ -428,7 +428,7 @@ func (dc *deploymentController) createNewRS(d *Deployment, all []*ReplicaSet, re
 	copyDeploymentAnnotations(d, rs)
 	newReplicas := dc.newRSReplicas(d, all, nil)
 	rs.Spec.Replicas = Ptr(newReplicas)
-	out, err := s.Create(rs)
+	out, err := s.createOwned(rs)
 	if err != nil {
 		if existing, ok := s.store.get(KindReplicaSet, d.Namespace, rs.Name); ok {
 			ers := existing.(*ReplicaSet)
@@ -502,7 +502,7 @@ func (dc *deploymentController) scaleRS(rs *ReplicaSet, n int32, d *Deployment) 
 	c.Annotations[annDesiredReplicas] = desired
 	c.Annotations[annMaxReplicas] = maxReplicas
 	c.ResourceVersion = 0
-	if _, err := dc.s.Update(c); err != nil {
+	if _, err := dc.s.updateOwned(c); err != nil {
 		return false
 	}
 	if cur != n {

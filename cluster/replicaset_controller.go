@@ -244,13 +244,13 @@ func (rc *replicaSetController) claim(rs *ReplicaSet, pods *replicaSetPods) {
 			if len(np.OwnerReferences) == 0 {
 				np.OwnerReferences = nil
 			}
-			_, _ = s.Update(np)
+			_, _ = s.updateOwned(np)
 		}
 	}
 	for _, p := range adopt {
 		np := p.DeepCopy()
 		np.OwnerReferences = append(np.OwnerReferences, controllerRef("apps/v1", KindReplicaSet, rs.Name, rs.UID))
-		_, _ = s.Update(np)
+		_, _ = s.updateOwned(np)
 	}
 }
 

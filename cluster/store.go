@@ -438,13 +438,10 @@ func (s *Sim) update(obj Object, status bool) (Object, error) {
 // updateOwned is Update for an object a built-in controller built for the
 // purpose and hands over, as [Sim.createOwned] is Create's: the store
 // keeps o itself, and may share with it the status of the version it
-// replaces. It returns the resourceVersion stored.
-func (s *Sim) updateOwned(o Object) (uint64, error) {
-	out, err := s.write(o, false)
-	if err != nil {
-		return 0, err
-	}
-	return out.Meta().ResourceVersion, nil
+// replaces. It returns what is stored (o, or the old version if nothing
+// changed), which nobody may modify.
+func (s *Sim) updateOwned(o Object) (Object, error) {
+	return s.write(o, false)
 }
 
 // write is an update of obj's status (status set; obj is the caller's and
@@ -732,6 +729,10 @@ func init() {
 	owned.Update = func(sim, obj any) (uint64, error) {
 		s := sim.(*Sim)
 		s.check()
-		return s.updateOwned(obj.(Object))
+		o, err := s.updateOwned(obj.(Object))
+		if err != nil {
+			return 0, err
+		}
+		return o.Meta().ResourceVersion, nil
 	}
 }

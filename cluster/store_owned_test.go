@@ -98,7 +98,8 @@ func TestOwnedWrites(t *testing.T) {
 
 	next := *sl
 	next.Endpoints = append(next.Endpoints[:1:1], Endpoint{Addresses: []string{"10.1.1.2"}})
-	rv, err := s.updateOwned(&next)
+	out2, err := s.updateOwned(&next)
+	rv := out2.Meta().ResourceVersion
 	require.NoError(t, err)
 	stored, _ = s.store.get(KindEndpointSlice, "default", sl.Name)
 	assert.Same(t, &next, stored)
@@ -107,7 +108,8 @@ func TestOwnedWrites(t *testing.T) {
 
 	same := next
 	digest, dump := s.Digest(), s.dump()
-	rv2, err := s.updateOwned(&same)
+	out3, err := s.updateOwned(&same)
+	rv2 := out3.Meta().ResourceVersion
 	require.NoError(t, err)
 	assert.Equal(t, rv, rv2, "nothing changed, nothing stored")
 	assert.Equal(t, digest, s.Digest())
