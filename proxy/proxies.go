@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/svcsim/svcsim/cluster"
@@ -348,6 +349,12 @@ func (n *Node) endpoints(svcKey string, sp cluster.ServicePort) []Endpoint {
 // compareEndpoints orders endpoints as kube-proxy does, by the string
 // "IP:port", without building the strings.
 func compareEndpoints(a, b Endpoint) int {
+	// Where the addresses first differ, within the shorter, decides, as
+	// it would in the joined strings; only when one address is the other
+	// or begins it do the ports and the colon come into it.
+	if n := min(len(a.IP), len(b.IP)); a.IP[:n] != b.IP[:n] {
+		return strings.Compare(a.IP[:n], b.IP[:n])
+	}
 	var ab, bb [16]byte
 	return joinedCompare(a.IP, strconv.AppendInt(ab[:0], int64(a.Port), 10), b.IP, strconv.AppendInt(bb[:0], int64(b.Port), 10))
 }
