@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -327,7 +328,11 @@ func (dc *deploymentController) newAndOld(d *Deployment, rsList []*ReplicaSet, c
 	maxReplicas := strconv.Itoa(int(replicas(d.Spec.Replicas) + surge))
 	switch {
 	case newRS != nil:
-		n := newRS.DeepCopy()
+		// Only the annotations and minReadySeconds may change: the copy
+		// shares the rest with the stored version, which nobody modifies.
+		c := *newRS
+		n := &c
+		n.Annotations = maps.Clone(newRS.Annotations)
 		if n.Annotations == nil {
 			n.Annotations = map[string]string{}
 		}
@@ -346,7 +351,7 @@ func (dc *deploymentController) newAndOld(d *Deployment, rsList []*ReplicaSet, c
 		// ReplicaSet was last scaled for.
 		copyDeploymentAnnotations(d, n)
 		n.Spec.MinReadySeconds = d.Spec.MinReadySeconds
-		if !reflect.DeepEqual(n, newRS) {
+		if !reflect.DeepEqual(n.Annotations, newRS.Annotations) || n.Spec.MinReadySeconds != newRS.Spec.MinReadySeconds {
 			if out, err := s.updateOwned(n); err == nil {
 				newRS = out.(*ReplicaSet)
 			}

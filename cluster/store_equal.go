@@ -31,6 +31,11 @@ func sameObject(o, old Object) bool {
 	case *Endpoints:
 		p := old.(*Endpoints)
 		return sameSubsets(o.Subsets, p.Subsets) && reflect.DeepEqual(&o.ObjectMeta, &p.ObjectMeta)
+	case *Pod:
+		// Status writes, the most frequent of all, share the metadata's
+		// and spec's maps and lists, which reflection then cuts short.
+		p := old.(*Pod)
+		return samePodStatus(&o.Status, &p.Status) && reflect.DeepEqual(&o.Spec, &p.Spec) && reflect.DeepEqual(&o.ObjectMeta, &p.ObjectMeta)
 	}
 	return reflect.DeepEqual(o, old)
 }
@@ -83,4 +88,18 @@ func sameSubsets(a, b []EndpointSubset) bool {
 
 func sameAddress(x, y *EndpointAddress) bool {
 	return x.IP == y.IP && x.Hostname == y.Hostname && samePtr(x.NodeName, y.NodeName) && samePtr(x.TargetRef, y.TargetRef)
+}
+
+func samePodStatus(a, b *PodStatus) bool {
+	return a.Phase == b.Phase && a.Reason == b.Reason && a.Message == b.Message && a.HostIP == b.HostIP && a.PodIP == b.PodIP &&
+		samePtr(a.StartTime, b.StartTime) &&
+		sameList(a.Conditions, b.Conditions, func(x, y *PodCondition) bool { return *x == *y }) &&
+		sameList(a.ContainerStatuses, b.ContainerStatuses, func(x, y *ContainerStatus) bool {
+			return x.Name == y.Name && x.Image == y.Image && x.Ready == y.Ready && x.Started == y.Started && x.RestartCount == y.RestartCount &&
+				sameState(&x.State, &y.State) && sameState(&x.LastTerminationState, &y.LastTerminationState)
+		})
+}
+
+func sameState(a, b *ContainerState) bool {
+	return samePtr(a.Waiting, b.Waiting) && samePtr(a.Running, b.Running) && samePtr(a.Terminated, b.Terminated)
 }

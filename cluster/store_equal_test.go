@@ -76,8 +76,38 @@ func TestSameObjectIsDeepEqual(t *testing.T) {
 		eps := func(label string) *Endpoints {
 			return &Endpoints{ObjectMeta: meta(label), Subsets: list(t, label+"-subsets", drawSubset)}
 		}
+		pod := func(label string) *Pod {
+			word := rapid.SampledFrom([]string{"a", "b"})
+			state := func(l string) ContainerState {
+				return ContainerState{Waiting: optional(t, l+"-waiting", rapid.Custom(func(t *rapid.T) ContainerStateWaiting { return ContainerStateWaiting{Reason: word.Draw(t, "r")} })),
+					Running: optional(t, l+"-running", rapid.Custom(func(t *rapid.T) ContainerStateRunning {
+						return ContainerStateRunning{StartedAt: Time(rapid.IntRange(0, 1).Draw(t, "at"))}
+					})),
+					Terminated: optional(t, l+"-terminated", rapid.Custom(func(t *rapid.T) ContainerStateTerminated {
+						return ContainerStateTerminated{ExitCode: rapid.Int32Range(0, 1).Draw(t, "code")}
+					}))}
+			}
+			return &Pod{ObjectMeta: meta(label), Spec: PodSpec{NodeName: word.Draw(t, label+"-node")}, Status: PodStatus{
+				Phase: PodPhase(word.Draw(t, label+"-phase")), PodIP: word.Draw(t, label+"-ip"),
+				StartTime: optional(t, label+"-start", rapid.Custom(func(t *rapid.T) Time { return Time(rapid.IntRange(0, 1).Draw(t, "t")) })),
+				Conditions: list(t, label+"-conds", func(t *rapid.T, l string) PodCondition {
+					return PodCondition{Type: word.Draw(t, l+"-type"), Status: ConditionStatus(word.Draw(t, l+"-status")), LastTransitionTime: Time(rapid.IntRange(0, 1).Draw(t, l+"-at"))}
+				}),
+				ContainerStatuses: list(t, label+"-ctrs", func(t *rapid.T, l string) ContainerStatus {
+					return ContainerStatus{Name: word.Draw(t, l+"-name"), Ready: rapid.Bool().Draw(t, l+"-ready"), State: state(l + "-state"), LastTerminationState: state(l + "-last")}
+				}),
+			}}
+		}
 		var a, b Object
-		switch rapid.IntRange(0, 5).Draw(t, "case") {
+		switch rapid.IntRange(0, 8).Draw(t, "case") {
+		case 6:
+			a, b = pod("a"), pod("b")
+		case 7:
+			a = pod("a")
+			b = a.DeepCopyObject()
+		case 8: // a status write: the status copied, the rest shared
+			p := pod("a")
+			a, b = p, p.withOwnStatus()
 		case 0:
 			a, b = slice("a"), slice("b")
 		case 1:
@@ -112,6 +142,7 @@ func TestSameObjectKnowsEveryField(t *testing.T) {
 	}{
 		{EndpointSlice{}, 4}, {Endpoint{}, 6}, {EndpointConditions{}, 3},
 		{Endpoints{}, 2}, {EndpointSubset{}, 3}, {EndpointAddress{}, 4}, {EndpointPort{}, 4},
+		{Pod{}, 3}, {PodStatus{}, 8}, {ContainerStatus{}, 7}, {ContainerState{}, 3},
 	} {
 		require.Equal(t, c.fields, reflect.TypeOf(c.v).NumField(), "%T", c.v)
 	}
