@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -176,16 +177,37 @@ func templateHash(t *PodTemplateSpec, collisions *int32) string {
 
 // sameTemplate compares templates ignoring the pod-template-hash label.
 func sameTemplate(a, b *PodTemplateSpec) bool {
-	x, y := a.deepCopy(), b.deepCopy()
-	delete(x.Labels, PodTemplateHashLabel)
-	delete(y.Labels, PodTemplateHashLabel)
-	if len(x.Labels) == 0 {
-		x.Labels = nil
+	// Both are stored templates, which a write's copy has already put in
+	// the form a copy would give them (no empty lists), so they compare
+	// as they are, without copying: but for the labels, which are
+	// compared without the hash label, as if an empty set were none.
+	if !sameLabelsBut(a.Labels, b.Labels, PodTemplateHashLabel) {
+		return false
 	}
-	if len(y.Labels) == 0 {
-		y.Labels = nil
+	x, y := *a, *b
+	x.Labels, y.Labels = nil, nil
+	return reflect.DeepEqual(&x, &y)
+}
+
+// sameLabelsBut reports whether two label sets are the same once the key
+// skip is left out of both.
+func sameLabelsBut(a, b map[string]string, skip string) bool {
+	n := 0
+	for k, v := range a {
+		if k == skip {
+			continue
+		}
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+		n++
 	}
-	return reflect.DeepEqual(x, y)
+	for k := range b {
+		if k != skip {
+			n--
+		}
+	}
+	return n == 0
 }
 
 func revision(o Object) int64 {
@@ -251,7 +273,7 @@ func (dc *deploymentController) claimReplicaSets(d *Deployment) []*ReplicaSet {
 		return true
 	})
 	for _, w := range writes {
-		_, _ = s.Update(w)
+		_, _ = s.updateOwned(w)
 	}
 	return dc.refresh(owned)
 }
@@ -306,7 +328,11 @@ func (dc *deploymentController) newAndOld(d *Deployment, rsList []*ReplicaSet, c
 	maxReplicas := strconv.Itoa(int(replicas(d.Spec.Replicas) + surge))
 	switch {
 	case newRS != nil:
-		n := newRS.DeepCopy()
+		// Only the annotations and minReadySeconds may change: the copy
+		// shares the rest with the stored version, which nobody modifies.
+		c := *newRS
+		n := &c
+		n.Annotations = maps.Clone(newRS.Annotations)
 		if n.Annotations == nil {
 			n.Annotations = map[string]string{}
 		}
@@ -325,8 +351,8 @@ func (dc *deploymentController) newAndOld(d *Deployment, rsList []*ReplicaSet, c
 		// ReplicaSet was last scaled for.
 		copyDeploymentAnnotations(d, n)
 		n.Spec.MinReadySeconds = d.Spec.MinReadySeconds
-		if !reflect.DeepEqual(n, newRS) {
-			if out, err := s.Update(n); err == nil {
+		if !reflect.DeepEqual(n.Annotations, newRS.Annotations) || n.Spec.MinReadySeconds != newRS.Spec.MinReadySeconds {
+			if out, err := s.updateOwned(n); err == nil {
 				newRS = out.(*ReplicaSet)
 			}
 		}
@@ -372,7 +398,7 @@ func (dc *deploymentController) setDeploymentRevision(d *Deployment, rev string)
 	}
 	n.Annotations[annRevision] = rev
 	n.ResourceVersion = 0
-	if out, err := dc.s.Update(n); err == nil {
+	if out, err := dc.s.updateOwned(n); err == nil {
 		return out.(*Deployment)
 	}
 	return d
@@ -407,7 +433,7 @@ func (dc *deploymentController) createNewRS(d *Deployment, all []*ReplicaSet, re
 	copyDeploymentAnnotations(d, rs)
 	newReplicas := dc.newRSReplicas(d, all, nil)
 	rs.Spec.Replicas = Ptr(newReplicas)
-	out, err := s.Create(rs)
+	out, err := s.createOwned(rs)
 	if err != nil {
 		if existing, ok := s.store.get(KindReplicaSet, d.Namespace, rs.Name); ok {
 			ers := existing.(*ReplicaSet)
@@ -481,7 +507,7 @@ func (dc *deploymentController) scaleRS(rs *ReplicaSet, n int32, d *Deployment) 
 	c.Annotations[annDesiredReplicas] = desired
 	c.Annotations[annMaxReplicas] = maxReplicas
 	c.ResourceVersion = 0
-	if _, err := dc.s.Update(c); err != nil {
+	if _, err := dc.s.updateOwned(c); err != nil {
 		return false
 	}
 	if cur != n {

@@ -359,7 +359,7 @@ func (k *kubelet) writeStatus(rt *podRuntime) {
 	if !ok || cur.Meta().UID != rt.uid {
 		return
 	}
-	p := cur.(*Pod).DeepCopy()
+	p := cur.(*Pod).withOwnStatus()
 	st := &p.Status
 	st.HostIP = k.node.ip
 	if rt.ip.IsValid() {

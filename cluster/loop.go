@@ -17,15 +17,26 @@ type event struct {
 	idle bool       // background work that keeps nothing busy; see Settle
 }
 
-// queue is a binary min-heap of events. A hand-written heap on a slice of
-// values keeps scheduling allocation-free apart from the closure itself.
-type queue []event
+// queue is a binary min-heap of the pending events' places, ordered by
+// (at, seq). The events themselves wait in a slab (events), found by
+// slot: the heap's entries hold no pointers, so sifting them costs no
+// write barriers while the garbage collector runs, and they are a quarter
+// the size of an event.
+type queue []slot
+
+// slot is a pending event's place in the heap: its order and where in the
+// slab it waits.
+type slot struct {
+	at  Time
+	seq uint64
+	i   int32
+}
 
 func (q queue) less(i, j int) bool {
 	return q[i].at < q[j].at || q[i].at == q[j].at && q[i].seq < q[j].seq
 }
 
-func (q *queue) push(e event) {
+func (q *queue) push(e slot) {
 	*q = append(*q, e)
 	h := *q
 	for i := len(h) - 1; i > 0; {
@@ -38,12 +49,11 @@ func (q *queue) push(e event) {
 	}
 }
 
-func (q *queue) pop() event {
+func (q *queue) pop() slot {
 	h := *q
 	top := h[0]
 	last := len(h) - 1
 	h[0] = h[last]
-	h[last] = event{}
 	h = h[:last]
 	for i := 0; ; {
 		l, r, m := 2*i+1, 2*i+2, i
@@ -59,13 +69,55 @@ func (q *queue) pop() event {
 		h[i], h[m] = h[m], h[i]
 		i = m
 	}
-	// Give back the room a burst of events left behind, so that a big
-	// quiet cluster does not hold its busiest moment's queue for ever.
-	if cap(h) > 1024 && len(h) < cap(h)/2 {
-		h = append(make(queue, 0, len(h)+len(h)/4), h...)
-	}
 	*q = h
 	return top
+}
+
+// slab holds the pending events by slot, reusing the slots of those that
+// ran.
+type slab struct {
+	events []event
+	free   []int32
+}
+
+func (sb *slab) put(e event) int32 {
+	if n := len(sb.free); n > 0 {
+		i := sb.free[n-1]
+		sb.free = sb.free[:n-1]
+		sb.events[i] = e
+		return i
+	}
+	sb.events = append(sb.events, e)
+	return int32(len(sb.events) - 1)
+}
+
+func (sb *slab) take(i int32) event {
+	e := sb.events[i]
+	sb.events[i] = event{}
+	sb.free = append(sb.free, i)
+	return e
+}
+
+// popEvent takes the next event out of the queue. Once a burst of events
+// has passed, it gives back the room they took, so that a big quiet
+// cluster does not hold its busiest moment's queue for ever: the heap's
+// backing array, and the slab, whose events are renumbered (the heap's
+// order is by time and sequence alone, so it stands).
+func (s *Sim) popEvent() event {
+	e := s.slab.take(s.queue.pop().i)
+	h := s.queue
+	if cap(h) > 1024 && len(h) < cap(h)/2 {
+		s.queue = append(make(queue, 0, len(h)+len(h)/4), h...)
+	}
+	if sb := &s.slab; cap(sb.events) > 1024 && len(s.queue) < cap(sb.events)/4 {
+		events := make([]event, len(s.queue), len(s.queue)+len(s.queue)/4)
+		for k := range s.queue {
+			events[k] = sb.events[s.queue[k].i]
+			s.queue[k].i = int32(k)
+		}
+		sb.events, sb.free = events, nil
+	}
+	return e
 }
 
 // schedule queues fn to run at t, never earlier than now. An event due at
@@ -82,7 +134,7 @@ func (s *Sim) schedule(t Time, tr TraceEntry, idle bool, fn func()) {
 	if !idle {
 		s.busy++
 	}
-	s.queue.push(event{at: t, seq: s.seq, fn: fn, tr: tr, idle: idle})
+	s.queue.push(slot{at: t, seq: s.seq, i: s.slab.put(event{at: t, seq: s.seq, fn: fn, tr: tr, idle: idle})})
 }
 
 // After schedules fn to run d after the current virtual time, on behalf of
@@ -135,7 +187,7 @@ func (s *Sim) Step() bool {
 }
 
 func (s *Sim) runNext() {
-	e := s.queue.pop()
+	e := s.popEvent()
 	if !e.idle {
 		s.busy--
 	}
@@ -221,8 +273,8 @@ func (e *BusyError) Error() string {
 // busyError reports the pending events for which holding is true.
 func (s *Sim) busyError(ran int, holding func(event) bool) error {
 	counts := map[string]int{}
-	for _, e := range s.queue {
-		if holding(e) {
+	for _, sl := range s.queue {
+		if e := s.slab.events[sl.i]; holding(e) {
 			counts[e.tr.Component+" "+e.tr.Action]++
 		}
 	}

@@ -128,7 +128,10 @@ func key(namespace, name string) string {
 
 // objectRef renders an object for traces and events: "pod/default/web-1".
 func objectRef(kind Kind, namespace, name string) string {
-	return resource(kind) + "/" + key(namespace, name)
+	if namespace == "" {
+		return resource(kind) + "/" + name
+	}
+	return resource(kind) + "/" + namespace + "/" + name
 }
 
 // resource is the lowercase singular resource name kubectl uses: "pod".

@@ -277,16 +277,32 @@ func (p *Pod) DeepCopy() *Pod {
 			c.Spec.Containers[i] = p.Spec.Containers[i].deepCopy()
 		}
 	}
-	c.Status.Conditions = append([]PodCondition(nil), p.Status.Conditions...)
-	c.Status.StartTime = clonePtr(p.Status.StartTime)
-	if p.Status.ContainerStatuses != nil {
-		c.Status.ContainerStatuses = make([]ContainerStatus, len(p.Status.ContainerStatuses))
-		for i, cs := range p.Status.ContainerStatuses {
+	c.Status = p.Status.deepCopy()
+	return &c
+}
+
+func (st *PodStatus) deepCopy() PodStatus {
+	c := *st
+	c.Conditions = append([]PodCondition(nil), st.Conditions...)
+	c.StartTime = clonePtr(st.StartTime)
+	if st.ContainerStatuses != nil {
+		c.ContainerStatuses = make([]ContainerStatus, len(st.ContainerStatuses))
+		for i, cs := range st.ContainerStatuses {
 			cs.State = cs.State.deepCopy()
 			cs.LastTerminationState = cs.LastTerminationState.deepCopy()
-			c.Status.ContainerStatuses[i] = cs
+			c.ContainerStatuses[i] = cs
 		}
 	}
+	return c
+}
+
+// withOwnStatus returns a copy of a stored pod for a built-in component
+// to change the status (or the node) of and hand back to the store: its
+// status is its own, while its metadata and the spec's lists and maps are
+// shared with the stored version, which nobody modifies.
+func (p *Pod) withOwnStatus() *Pod {
+	c := *p
+	c.Status = p.Status.deepCopy()
 	return &c
 }
 

@@ -124,7 +124,7 @@ func (gc *podGC) pass() {
 func (gc *podGC) deleteOrphan(p *Pod) {
 	s := gc.s
 	if !isTerminal(p) {
-		np := p.DeepCopy()
+		np := p.withOwnStatus()
 		np.Status.Phase = PodFailed
 		setCondition(&np.Status, PodCondition{Type: DisruptionTarget, Status: ConditionTrue,
 			Reason: "DeletionByPodGC", Message: "PodGC: node no longer exists", LastTransitionTime: s.now})

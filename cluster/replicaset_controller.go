@@ -273,13 +273,13 @@ func (rc *replicaSetController) claim(rs *ReplicaSet, pods *replicaSetPods) {
 			if len(np.OwnerReferences) == 0 {
 				np.OwnerReferences = nil
 			}
-			_, _ = s.Update(np)
+			_, _ = s.updateOwned(np)
 		}
 	}
 	for _, p := range adopt {
 		np := p.DeepCopy()
 		np.OwnerReferences = append(np.OwnerReferences, controllerRef(rc.kind.apiVersion, rc.kind.kind, rs.Name, rs.UID))
-		_, _ = s.Update(np)
+		_, _ = s.updateOwned(np)
 	}
 }
 
@@ -318,8 +318,8 @@ func (rc *replicaSetController) manage(rs *ReplicaSet, pods *replicaSetPods) err
 }
 
 func (rc *replicaSetController) createPod(rs *ReplicaSet) error {
-	// Create stores a copy of what it is given, so the pod may share the
-	// template's labels, annotations and spec.
+	// The pod shares the template's labels, annotations and spec with
+	// the stored ReplicaSet: stored objects are never modified in place.
 	t := &rs.Spec.Template
 	p := &Pod{
 		ObjectMeta: ObjectMeta{
@@ -331,7 +331,7 @@ func (rc *replicaSetController) createPod(rs *ReplicaSet) error {
 		},
 		Spec: t.Spec,
 	}
-	out, err := rc.s.Create(p)
+	out, err := rc.s.createFromTemplate(p)
 	if err != nil {
 		rc.s.emit(rc.kind.kind, rs.Namespace, rs.Name, EventWarning, "FailedCreate", rc.kind.component, "Error creating: "+err.Error())
 		return err

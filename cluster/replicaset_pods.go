@@ -101,6 +101,17 @@ func (st *store) countReplicaSet(uid, namespace string, sel selector.Selector, l
 // for none) in step with the store: the write replaces old (nil if none)
 // by cur (nil if removed).
 func (st *store) countReplicaSetPods(before, after string, old, cur Object) {
+	if before == after && old != nil && cur != nil && old.Meta().Name == cur.Meta().Name {
+		// A new version of a pod the same ReplicaSet controls, the most
+		// common write: its member entry is replaced, not deleted first.
+		if c := st.replicaSetPods[after]; c != nil {
+			c.countVersion(old.(*Pod), -1, true)
+			if !c.countVersion(cur.(*Pod), 1, false) {
+				c.members.Delete(member{name: cur.Meta().Name})
+			}
+		}
+		return
+	}
 	if c := st.replicaSetPods[before]; c != nil && old != nil {
 		c.count(old.(*Pod), -1)
 	}
@@ -111,9 +122,14 @@ func (st *store) countReplicaSetPods(before, after string, old, cur Object) {
 
 // count adds (d = 1) or takes away (d = -1) one version of a pod the
 // ReplicaSet controls.
-func (c *replicaSetPods) count(p *Pod, d int32) {
+func (c *replicaSetPods) count(p *Pod, d int32) { c.countVersion(p, d, false) }
+
+// countVersion is count, reporting whether it made the pod a member.
+// Taking a version away leaves its member entry in place when replacing
+// says the next version's count will replace or delete it.
+func (c *replicaSetPods) countVersion(p *Pod, d int32, replacing bool) bool {
 	if p.Namespace != c.namespace || !isActive(p) {
-		return
+		return false
 	}
 	if p.Spec.NodeName != "" {
 		c.onNode[p.Spec.NodeName] += int(d)
@@ -127,7 +143,7 @@ func (c *replicaSetPods) count(p *Pod, d int32) {
 		} else {
 			delete(c.strays, p.Name)
 		}
-		return
+		return false
 	}
 	c.active += d
 	if fullyLabeled(c.labels, p) {
@@ -147,8 +163,10 @@ func (c *replicaSetPods) count(p *Pod, d int32) {
 		}
 	}
 	if d < 0 {
-		c.members.Delete(member{name: p.Name})
-		return
+		if !replacing {
+			c.members.Delete(member{name: p.Name})
+		}
+		return false
 	}
 	m := member{name: p.Name, uid: p.UID, node: p.Spec.NodeName, pod: p, unscheduled: p.Spec.NodeName == "", ready: ready,
 		phase: phaseRank(p.Status.Phase), cost: deletionCost(p), restarts: maxRestarts(p), created: p.CreationTimestamp}
@@ -156,6 +174,7 @@ func (c *replicaSetPods) count(p *Pod, d int32) {
 		m.readyAt = r.LastTransitionTime
 	}
 	c.members.ReplaceOrInsert(m)
+	return true
 }
 
 // tiesAround returns how many more neighbours in readySince share an

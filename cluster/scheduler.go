@@ -123,7 +123,7 @@ func (s *Sim) bind(p *Pod, node string) bool {
 	if old.Spec.NodeName != "" || old.Terminating() || old.UID != p.UID {
 		return false
 	}
-	np := old.DeepCopy()
+	np := old.withOwnStatus()
 	np.Spec.NodeName = node
 	setPodCondition(&np.Status, PodCondition{Type: PodScheduled, Status: ConditionTrue, LastTransitionTime: s.now})
 	s.put(np)
@@ -143,7 +143,7 @@ func (s *Sim) markUnschedulable(p *Pod, msg string) {
 	if !ok || cur.Meta().UID != p.UID {
 		return
 	}
-	np := cur.(*Pod).DeepCopy()
+	np := cur.(*Pod).withOwnStatus()
 	setPodCondition(&np.Status, PodCondition{Type: PodScheduled, Status: ConditionFalse, Reason: "Unschedulable", Message: msg, LastTransitionTime: s.now})
 	s.updateStatusOwned(np, cur)
 }

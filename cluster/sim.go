@@ -85,6 +85,7 @@ type Sim struct {
 	now     Time
 	seq     uint64
 	queue   queue
+	slab    slab   // the queue's events
 	busy    int    // pending events that are not idle
 	events  uint64 // events run
 	trace   trace

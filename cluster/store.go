@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/btree"
 
+	"github.com/svcsim/svcsim/internal/owned"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -193,7 +194,34 @@ func (s *Sim) Create(obj Object) (Object, error) {
 	if isNilObject(obj) {
 		return nil, nilObjectError("create")
 	}
-	o := obj.DeepCopyObject()
+	o, err := s.create(obj.DeepCopyObject(), false)
+	if err != nil {
+		return nil, err
+	}
+	return o.DeepCopyObject(), nil
+}
+
+// createOwned is Create for an object a built-in controller built for the
+// purpose and hands over: the store keeps o itself rather than a copy, and
+// returns it as stored. Neither the caller nor anyone else may modify o,
+// or anything it points to, afterwards: it is the store's snapshot.
+func (s *Sim) createOwned(o Object) (Object, error) {
+	return s.create(o, false)
+}
+
+// createFromTemplate is createOwned for a pod a controller made from the
+// template of a stored workload, sharing it. The template's spec passed
+// the same defaulting and checks a pod's spec gets when the workload was
+// written, so only what the controller could have got wrong is checked:
+// the metadata it put together, and the rules for a pod that a template
+// escapes (an image with surrounding spaces).
+func (s *Sim) createFromTemplate(p *Pod) (Object, error) {
+	return s.create(p, true)
+}
+
+// create stores o, which the store owns from now on, and returns it. A pod
+// of specValid has a spec known to be valid.
+func (s *Sim) create(o Object, specValid bool) (Object, error) {
 	m := o.Meta()
 	kind := o.Kind()
 	if clusterScoped(kind) {
@@ -216,7 +244,13 @@ func (s *Sim) Create(obj Object) (Object, error) {
 	resetStatus(o)
 	setDefaults(o)
 	prepare(o, nil)
-	if errs := validate(o); len(errs) > 0 {
+	var errs []FieldError
+	if p, ok := o.(*Pod); ok && specValid {
+		errs = validatePodFromTemplate(p)
+	} else {
+		errs = validate(o)
+	}
+	if len(errs) > 0 {
 		if generated {
 			for i := range errs {
 				if errs[i].Field == "metadata.name" {
@@ -249,7 +283,16 @@ func (s *Sim) Create(obj Object) (Object, error) {
 	s.put(o)
 	s.record(objectRef(kind, m.Namespace, m.Name), "Create", "")
 	s.notify(Added, o, nil)
-	return o.DeepCopyObject(), nil
+	return o, nil
+}
+
+// validatePodFromTemplate is validate for a pod whose spec is a valid
+// template's.
+func validatePodFromTemplate(p *Pod) []FieldError {
+	var errs fieldErrors
+	validateMeta(&errs, &p.ObjectMeta, false)
+	validateContainersOnlyForPod(&errs, &p.Spec)
+	return errs
 }
 
 // isNilObject reports whether obj is nil or a typed nil pointer such as
@@ -378,10 +421,36 @@ func (s *Sim) UpdateStatus(obj Object) (Object, error) {
 }
 
 func (s *Sim) update(obj Object, status bool) (Object, error) {
-	op := "update"
 	if isNilObject(obj) {
-		return nil, nilObjectError(op)
+		return nil, nilObjectError("update")
 	}
+	var o Object
+	var err error
+	if status {
+		o, err = s.write(obj, true)
+	} else {
+		o, err = s.write(obj.DeepCopyObject(), false)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return o.DeepCopyObject(), nil
+}
+
+// updateOwned is Update for an object a built-in controller built for the
+// purpose and hands over, as [Sim.createOwned] is Create's: the store
+// keeps o itself, and may share with it the status of the version it
+// replaces. It returns what is stored (o, or the old version if nothing
+// changed), which nobody may modify.
+func (s *Sim) updateOwned(o Object) (Object, error) {
+	return s.write(o, false)
+}
+
+// write is an update of obj's status (status set; obj is the caller's and
+// is copied from) or of everything else (obj is the store's to keep). It
+// returns what is stored, which nobody may modify.
+func (s *Sim) write(obj Object, status bool) (Object, error) {
+	op := "update"
 	kind := obj.Kind()
 	m := obj.Meta()
 	ns := m.Namespace
@@ -404,15 +473,16 @@ func (s *Sim) update(obj Object, status bool) (Object, error) {
 			return nil, &StatusError{Op: op, Kind: kind, Namespace: ns, Name: m.Name, Err: ErrInvalid, Causes: errs}
 		}
 	} else {
-		o = obj.DeepCopyObject()
+		o = obj
 		keepStatus(o, old)
 		om, oldm := o.Meta(), old.Meta()
+		// The old version's pointers may be shared: neither is modified.
 		om.Namespace, om.UID, om.CreationTimestamp, om.GenerateName = ns, oldm.UID, oldm.CreationTimestamp, oldm.GenerateName
-		om.DeletionTimestamp, om.DeletionGracePeriodSeconds = clonePtr(oldm.DeletionTimestamp), clonePtr(oldm.DeletionGracePeriodSeconds)
+		om.DeletionTimestamp, om.DeletionGracePeriodSeconds = oldm.DeletionTimestamp, oldm.DeletionGracePeriodSeconds
 		om.Generation = oldm.Generation
 		setDefaults(o)
 		prepare(o, old)
-		if !reflect.DeepEqual(specOf(o), specOf(old)) {
+		if !sameSpec(o, old) {
 			om.Generation++
 		}
 		errs := validate(o)
@@ -427,8 +497,8 @@ func (s *Sim) update(obj Object, status bool) (Object, error) {
 		alloc.finish()
 	}
 	o.Meta().ResourceVersion = old.Meta().ResourceVersion
-	if reflect.DeepEqual(o, old) {
-		return o.DeepCopyObject(), nil
+	if sameObject(o, old) {
+		return old, nil
 	}
 	s.put(o)
 	action := "Update"
@@ -437,7 +507,7 @@ func (s *Sim) update(obj Object, status bool) (Object, error) {
 	}
 	s.record(objectRef(kind, ns, m.Name), action, "")
 	s.notify(Modified, o, old)
-	return o.DeepCopyObject(), nil
+	return o, nil
 }
 
 // updateStatusOwned stores o, a modified copy of the stored old made by a
@@ -644,4 +714,27 @@ func (s *Sim) dump() string {
 		})
 	}
 	return b.String()
+}
+
+// The endpoints controller, outside this package, writes through package
+// owned.
+func init() {
+	owned.Create = func(sim, obj any) (any, error) {
+		s := sim.(*Sim)
+		s.check()
+		o, err := s.createOwned(obj.(Object))
+		if err != nil {
+			return nil, err
+		}
+		return o, nil
+	}
+	owned.Update = func(sim, obj any) (uint64, error) {
+		s := sim.(*Sim)
+		s.check()
+		o, err := s.updateOwned(obj.(Object))
+		if err != nil {
+			return 0, err
+		}
+		return o.Meta().ResourceVersion, nil
+	}
 }

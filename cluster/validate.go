@@ -454,23 +454,24 @@ func withStatus(old, o Object) Object {
 	return c
 }
 
-// keepStatus gives o the status of old, as a spec update must not change it.
+// keepStatus gives o the status of old, as a spec update must not change
+// it. The two versions share it, without a copy: a stored object is never
+// modified in place, and o is the store's own from now on.
 func keepStatus(o, old Object) {
-	src := old.DeepCopyObject()
 	switch o := o.(type) {
 	case *Pod:
-		o.Status = src.(*Pod).Status
+		o.Status = old.(*Pod).Status
 	case *Node:
-		o.Status = src.(*Node).Status
+		o.Status = old.(*Node).Status
 	case *Namespace:
-		o.Status = src.(*Namespace).Status
+		o.Status = old.(*Namespace).Status
 	case *ReplicaSet:
-		o.Status = src.(*ReplicaSet).Status
+		o.Status = old.(*ReplicaSet).Status
 	case *ReplicationController:
-		o.Status = src.(*ReplicationController).Status
+		o.Status = old.(*ReplicationController).Status
 	case *Deployment:
-		o.Status = src.(*Deployment).Status
+		o.Status = old.(*Deployment).Status
 	case *Service:
-		o.Status = src.(*Service).Status
+		o.Status = old.(*Service).Status
 	}
 }

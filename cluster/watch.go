@@ -135,7 +135,8 @@ func (s *Sim) addWatcher(w *watcher) *Watch {
 	for _, kind := range w.kinds {
 		s.store.each(kind, "", func(o Object) bool {
 			if filter == nil || filter(o) {
-				s.deliver(w, Added, o, nil)
+				m := o.Meta()
+				s.deliver(w, Added, o, nil, objectRef(kind, m.Namespace, m.Name))
 			}
 			return true
 		})
@@ -149,21 +150,41 @@ func (w *watcher) wants(kind Kind) bool { return slices.Contains(w.kinds, kind) 
 // the order they subscribed.
 func (s *Sim) notify(t WatchEventType, obj, old Object) {
 	kind := obj.Kind()
+	ref := "" // the object as the trace names it, made once for all watchers
 	for _, w := range s.watchers {
 		if w.active && w.wants(kind) && (w.filter == nil || w.filter(obj) || old != nil && w.filter(old)) {
-			s.deliver(w, t, obj, old)
+			if ref == "" {
+				m := obj.Meta()
+				ref = objectRef(kind, m.Namespace, m.Name)
+			}
+			s.deliver(w, t, obj, old, ref)
 		}
 	}
 }
 
-func (s *Sim) deliver(w *watcher, t WatchEventType, obj, old Object) {
+// watchAction is the trace's action for a delivery, without building it
+// each time.
+func watchAction(t WatchEventType) string {
+	switch t {
+	case Added:
+		return "Watch ADDED"
+	case Modified:
+		return "Watch MODIFIED"
+	case Deleted:
+		return "Watch DELETED"
+	}
+	return "Watch " + string(t)
+}
+
+// deliver schedules the delivery of a change to one watcher; ref is the
+// object as the trace names it.
+func (s *Sim) deliver(w *watcher, t WatchEventType, obj, old Object, ref string) {
 	at := s.now.Add(w.lag.Draw(w.rand))
 	if at < w.last {
 		at = w.last
 	}
 	w.last = at
-	m := obj.Meta()
-	tr := TraceEntry{Component: w.name, Object: objectRef(obj.Kind(), m.Namespace, m.Name), Action: "Watch " + string(t)}
+	tr := TraceEntry{Component: w.name, Object: ref, Action: watchAction(t)}
 	s.schedule(at, tr, false, func() {
 		if !w.active {
 			return

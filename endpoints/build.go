@@ -304,9 +304,14 @@ func (c *Controller) writeEndpoints(svc *service, trigger time.Time, moved bool)
 	if cur != nil && !cut && capacityAnnotationRight(cur) && equalSubsets(cur.Subsets, subsets) && maps.Equal(cur.Labels, labels) {
 		return
 	}
-	want := cur
-	if want == nil {
-		want = &cluster.Endpoints{ObjectMeta: cluster.ObjectMeta{Name: svc.name, Namespace: svc.ns}}
+	// What is written is handed to the store, which keeps it: it is a
+	// new object, sharing with the last version only what it replaces
+	// whole rather than modifies.
+	want := &cluster.Endpoints{ObjectMeta: cluster.ObjectMeta{Name: svc.name, Namespace: svc.ns}}
+	if cur != nil {
+		w := *cur
+		w.Annotations = maps.Clone(cur.Annotations)
+		want = &w
 	}
 	want.Subsets, want.Labels = subsets, labels
 	want.ResourceVersion = 0 // what is stored is replaced whole
@@ -319,21 +324,24 @@ func (c *Controller) writeEndpoints(svc *service, trigger time.Time, moved bool)
 	} else if delete(want.Annotations, OverCapacityAnnotation); len(want.Annotations) == 0 {
 		want.Annotations = nil
 	}
-	var out cluster.Object
+	var rv uint64
 	var err error
 	reason := "FailedToUpdateEndpoint"
 	if cur == nil {
 		reason = "FailedToCreateEndpoint"
-		out, err = c.s.Create(want)
+		var out cluster.Object
+		if out, err = c.create(want); err == nil {
+			rv = out.Meta().ResourceVersion
+		}
 	} else {
-		out, err = c.s.Update(want)
+		rv, err = c.update(want)
 	}
 	if err != nil {
 		c.failed(svc, reason, err)
 		svc.stale = true
 		return
 	}
-	svc.ep, svc.epRV = want, out.Meta().ResourceVersion
+	svc.ep, svc.epRV = want, rv
 }
 
 // capacityAnnotationRight reports whether an Endpoints object's

@@ -412,7 +412,7 @@ func (c *Controller) finish(svc *service, creates []*slice, trigger time.Time) {
 	for _, sl := range creates {
 		svc.slices = append(svc.slices, sl)
 		sl.obj.Annotations = withTrigger(sl.obj.Annotations, trigger)
-		out, err := c.s.Create(sl.obj)
+		out, err := c.create(published(sl.obj))
 		if err != nil {
 			c.sliceFailed(svc, err)
 			return
@@ -435,12 +435,12 @@ func (c *Controller) finish(svc *service, creates []*slice, trigger time.Time) {
 		}
 		sl.obj.Annotations = withTrigger(sl.obj.Annotations, trigger)
 		sl.obj.ResourceVersion = 0 // what is stored is replaced whole
-		out, err := c.s.Update(sl.obj)
+		rv, err := c.update(published(sl.obj))
 		if err != nil {
 			c.sliceFailed(svc, err)
 			return
 		}
-		sl.rv = out.Meta().ResourceVersion
+		sl.rv = rv
 	}
 	for _, sl := range svc.slices {
 		if sl.state != drop {

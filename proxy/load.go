@@ -101,7 +101,7 @@ func (p *Proxies) Generate(l Load) (*Tally, error) {
 	g := &generator{p: p, l: l, t: t, timeout: timeout, tally: ty, from: o,
 		rand: p.s.Stream("proxy load " + strconv.Itoa(p.loads))}
 	p.loads++
-	g.done, g.next = g.record, g.tick
+	g.done, g.next = l.OnResponse, g.tick
 	p.s.Background(0, "load", g.next)
 	return ty, nil
 }
@@ -140,7 +140,7 @@ func (g *generator) tick() {
 	}
 	if g.from.ip != "" {
 		ty.inFlight++
-		g.p.exchange(g.rand, g.from, &g.t, g.timeout, true, g.done)
+		g.p.exchange(g.rand, g.from, &g.t, g.timeout, true, ty, g.done)
 	}
 	g.sent++
 	var at float64 // seconds since the start
@@ -159,13 +159,6 @@ func (g *generator) tick() {
 	}
 	next := ty.start.Add(time.Duration(ns))
 	g.p.s.Background(next.Sub(now), "load", g.next)
-}
-
-func (g *generator) record(r Response) {
-	g.tally.add(&r)
-	if g.l.OnResponse != nil {
-		g.l.OnResponse(r)
-	}
 }
 
 // Counts are how many requests ended each way.
@@ -238,7 +231,9 @@ type step struct {
 	groups map[string]*Counts
 }
 
-func (t *Tally) add(r *Response) {
+// add counts a response; rec is the pod record the connection reached,
+// or nil.
+func (t *Tally) add(r *Response, rec *podRec) {
 	t.inFlight--
 	t.total.add(r)
 	i := int(r.Sent.Sub(t.start) / t.interval)
@@ -250,28 +245,81 @@ func (t *Tally) add(r *Response) {
 	if r.Pod == "" {
 		return // no pod was chosen
 	}
-	bump(t.byPod, r.Pod, r)
+	// A pod record lives as long as the pod's version, so what it caches
+	// of its labels and counters stays right; without one, look them up.
+	var tc *tallyCache
+	if rec != nil && rec.key == r.Pod {
+		tc = &rec.tally
+		if tc.t != t {
+			*tc = tallyCache{t: t, step: -1}
+		}
+	}
+	if tc == nil {
+		bump(t.byPod, r.Pod, r)
+	} else {
+		if tc.pod == nil {
+			tc.pod = bump(t.byPod, r.Pod, nil)
+		}
+		tc.pod.add(r)
+	}
 	if r.Labels == nil && r.Image == "" {
 		return // the pod was gone: nothing says which version it ran
 	}
 	g := r.Image
 	if t.GroupBy != "" {
-		g = r.Labels[t.GroupBy]
+		if tc == nil {
+			g = r.Labels[t.GroupBy]
+		} else {
+			if !tc.labelled {
+				tc.label, tc.labelled = r.Labels[t.GroupBy], true
+			}
+			g = tc.label
+		}
 	}
-	bump(t.byGroup, g, r)
 	if st.groups == nil {
 		st.groups = map[string]*Counts{}
 	}
-	bump(st.groups, g, r)
+	if tc == nil {
+		bump(t.byGroup, g, r)
+		bump(st.groups, g, r)
+		return
+	}
+	if tc.group == nil || tc.groupName != g {
+		tc.groupName, tc.group, tc.step = g, bump(t.byGroup, g, nil), -1
+	}
+	tc.group.add(r)
+	if tc.step != i {
+		tc.step, tc.stepGroup = i, bump(st.groups, g, nil)
+	}
+	tc.stepGroup.add(r)
 }
 
-func bump(m map[string]*Counts, k string, r *Response) {
+// tallyCache is where the last tally to count a pod's answers counts
+// them, kept on the pod's record, so that a load finds a pod's counters
+// without hashing names.
+type tallyCache struct {
+	t         *Tally
+	pod       *Counts
+	label     string // the pod's value of the tally's GroupBy label
+	labelled  bool
+	groupName string
+	group     *Counts
+	step      int // the series step stepGroup counts in
+	stepGroup *Counts
+}
+
+// bump counts r (if not nil) in m's counts for k, made if need be, and
+// returns them.
+func bump(m map[string]*Counts, k string, r *Response) *Counts {
 	c := m[k]
 	if c == nil {
 		c = &Counts{}
 		m[k] = c
 	}
-	c.add(r)
+	if r != nil {
+		c.add(r)
+	}
+	return c
 }
 
 // Total returns the counts of every request that has ended.

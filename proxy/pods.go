@@ -20,6 +20,8 @@ type podRec struct {
 	hostinfo, nameLine string
 	// ref is the kubelet's record of the pod, found on first use.
 	ref cluster.RuntimeRef
+	// tally is where the last load to count the pod's answers counts them.
+	tally tallyCache
 }
 
 // runtime reports what the pod's kubelet says of it now.

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/svcsim/svcsim/cluster"
@@ -55,6 +56,20 @@ type Proxies struct {
 	// its own, and loads counts them.
 	requestRand, connectRand *rand.Rand
 	loads                    int
+	// ports is what the last proxy to sync made of each Service port's
+	// slices: the next proxy that sees the same slices (the store's own
+	// snapshots, so the same pointers) reads the same endpoints from them.
+	ports map[portOf]portEndpoints
+}
+
+// portOf names a Service port: the Service's key and the port's name.
+type portOf struct{ svc, port string }
+
+// portEndpoints is a Service port's endpoints and the slices they were
+// read from. Neither is modified once made.
+type portEndpoints struct {
+	slices []*cluster.EndpointSlice
+	eps    []Endpoint
 }
 
 // ErrInvalidOptions is wrapped by the error [Start] returns for options
@@ -90,7 +105,7 @@ func Start(s *cluster.Sim, opts Options) (*Proxies, error) {
 	if opts.Lag == nil {
 		opts.Lag = s.Config().Timing.Watch
 	}
-	p := &Proxies{s: s, opts: opts, byName: map[string]*Node{}, byIP: map[string]*Node{},
+	p := &Proxies{s: s, opts: opts, byName: map[string]*Node{}, byIP: map[string]*Node{}, ports: map[portOf]portEndpoints{},
 		pods: map[string]*podRec{}, apps: newApps(),
 		requestRand: s.Stream("proxy requests"), connectRand: s.Stream("proxy connect")}
 	for _, n := range cluster.ListAs[*cluster.Node](s, "", everything) {
@@ -306,9 +321,30 @@ type chainKey struct {
 
 // endpoints returns a Service port's endpoints from the proxy's slices,
 // sorted by "IP:port" as kube-proxy sorts them.
+//
+// Every proxy reads the same slices alike, so what one made is kept for
+// the next that sees the same ones. The result is shared: callers only
+// read it.
 func (n *Node) endpoints(svcKey string, sp cluster.ServicePort) []Endpoint {
+	sls := n.slices.Of(svcKey)
+	at := portOf{svcKey, sp.Name}
+	if len(sls) == 0 {
+		delete(n.p.ports, at)
+		return nil
+	}
+	if c, ok := n.p.ports[at]; ok && slices.Equal(c.slices, sls) {
+		return c.eps
+	}
+	out := readEndpoints(sls, sp)
+	n.p.ports[at] = portEndpoints{slices: sls, eps: out}
+	return out
+}
+
+// readEndpoints reads a Service port's endpoints from its slices, in
+// kube-proxy's order.
+func readEndpoints(sls []*cluster.EndpointSlice, sp cluster.ServicePort) []Endpoint {
 	var out []Endpoint
-	for _, sl := range n.slices.Of(svcKey) {
+	for _, sl := range sls {
 		var port *int32
 		for _, p := range sl.Ports {
 			if p.Name != nil && *p.Name == sp.Name && p.Port != nil {
@@ -348,6 +384,12 @@ func (n *Node) endpoints(svcKey string, sp cluster.ServicePort) []Endpoint {
 // compareEndpoints orders endpoints as kube-proxy does, by the string
 // "IP:port", without building the strings.
 func compareEndpoints(a, b Endpoint) int {
+	// Where the addresses first differ, within the shorter, decides, as
+	// it would in the joined strings; only when one address is the other
+	// or begins it do the ports and the colon come into it.
+	if n := min(len(a.IP), len(b.IP)); a.IP[:n] != b.IP[:n] {
+		return strings.Compare(a.IP[:n], b.IP[:n])
+	}
 	var ab, bb [16]byte
 	return joinedCompare(a.IP, strconv.AppendInt(ab[:0], int64(a.Port), 10), b.IP, strconv.AppendInt(bb[:0], int64(b.Port), 10))
 }

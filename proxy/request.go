@@ -167,7 +167,7 @@ func (p *Proxies) Send(req Request, done func(Response)) error {
 	if err != nil {
 		return err
 	}
-	p.exchange(p.requestRand, o, &t, timeout, false, done)
+	p.exchange(p.requestRand, o, &t, timeout, false, nil, done)
 	return nil
 }
 
@@ -202,11 +202,13 @@ func timeoutOf(d time.Duration) (time.Duration, error) {
 // what is random in it from rng. Its events are background work when idle
 // is set (a load generator's), so that Settle does not wait for a load
 // that never ends.
-func (p *Proxies) exchange(rng *rand.Rand, o origin, t *target, timeout time.Duration, idle bool, done func(Response)) {
+// A load's tally (nil for a lone request) counts the response before done
+// is called with it.
+func (p *Proxies) exchange(rng *rand.Rand, o origin, t *target, timeout time.Duration, idle bool, tally *Tally, done func(Response)) {
 	c := p.call()
 	now := p.s.Now()
 	c.resp = Response{Sent: now, Addr: t.host}
-	c.idle, c.done, c.timeout = idle, done, timeout
+	c.idle, c.done, c.timeout, c.tally = idle, done, timeout, tally
 	if !t.ip {
 		addr, why := p.resolve(rng, o, t.host)
 		if why != "" {
@@ -219,6 +221,7 @@ func (p *Proxies) exchange(rng *rand.Rand, o origin, t *target, timeout time.Dur
 	cn := p.connect(rng, o.node, o.ip, c.resp.Addr, t.port)
 	r := &c.resp
 	r.Outcome, r.Service, r.IP, r.Port, r.Pod = cn.Outcome, cn.Service, cn.IP, cn.Port, cn.Pod
+	c.rec = cn.rec
 	if rec := cn.rec; rec != nil {
 		r.Labels = rec.info.Labels
 		if len(rec.containers) > 0 {
@@ -269,6 +272,11 @@ type call struct {
 	idle    bool
 	done    func(Response)
 	timeout time.Duration
+	// tally counts the response, if a load sent it; rec is the pod the
+	// connection reached, if any, which remembers where the tally counts
+	// it.
+	tally *Tally
+	rec   *podRec
 	// checkAtEnd asks, when the answer is due, whether the process that
 	// accepted the connection (ref, started) is still there.
 	checkAtEnd bool
@@ -314,10 +322,15 @@ func (c *call) finish() {
 			r.Outcome, r.Status, r.Body = Reset, 0, ""
 		}
 	}
-	done, resp := c.done, c.resp
-	c.done, c.resp = nil, Response{}
+	done, resp, tally, rec := c.done, c.resp, c.tally, c.rec
+	c.done, c.resp, c.tally, c.rec = nil, Response{}, nil, nil
 	c.p.free = append(c.p.free, c)
-	done(resp)
+	if tally != nil {
+		tally.add(&resp, rec)
+	}
+	if done != nil {
+		done(resp)
+	}
 }
 
 // resolve turns a name into an address as the client's resolver would,
