@@ -68,7 +68,12 @@ var globalFlags = []flagDef{
 
 // commands is kubectl's verb table. Each verb lives in a file of its own.
 func commands() []*command {
-	return []*command{}
+	return []*command{
+		createCommand(),
+		runCommand(),
+		exposeCommand(),
+		execCommand(),
+	}
 }
 
 // Exec runs one kubectl command line, given without the leading "kubectl"
