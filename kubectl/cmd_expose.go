@@ -73,11 +73,11 @@ func exposeOne(c *Client, x *call, r resourceRef, dry dryRun, output string) err
 	if !ok {
 		return &cluster.StatusError{Op: "get", Kind: kind, Namespace: x.ns, Name: r.name, Err: cluster.ErrNotFound}
 	}
-	from, err := exposedFrom(obj)
+	f := x.flags
+	from, err := exposedFrom(obj, f.String("selector") == "")
 	if err != nil {
 		return err
 	}
-	f := x.flags
 	name := f.String("name")
 	if name == "" {
 		name = r.name
@@ -87,9 +87,6 @@ func exposeOne(c *Client, x *call, r resourceRef, dry dryRun, output string) err
 	}
 	sel := f.String("selector")
 	if sel == "" {
-		if from.selector == nil {
-			return nil // unreachable: exposedFrom has said why
-		}
 		sel = mapLabels(from.selector)
 	}
 	headless := f.String("cluster-ip") == "None"
@@ -132,12 +129,16 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// exposedFrom reads an object's selector, ports and protocols as
-// kubectl's polymorphic helpers do, or says why it cannot be exposed.
-func exposedFrom(obj cluster.Object) (exposable, error) {
+// exposedFrom reads an object's selector (if wanted: --selector was not
+// given), ports and protocols as kubectl's polymorphic helpers do, or says
+// why it cannot be exposed.
+func exposedFrom(obj cluster.Object, wantSelector bool) (exposable, error) {
 	var e exposable
 	var spec *cluster.PodSpec
 	workload := func(what string, ls *selector.LabelSelector) error {
+		if !wantSelector {
+			return nil
+		}
 		if ls == nil || len(ls.MatchLabels) == 0 {
 			return fmt.Errorf("couldn't retrieve selectors via --selector flag or introspection: invalid %s: no selectors, therefore cannot be exposed", what)
 		}
@@ -149,7 +150,7 @@ func exposedFrom(obj cluster.Object) (exposable, error) {
 	}
 	switch o := obj.(type) {
 	case *cluster.Pod:
-		if len(o.Labels) == 0 {
+		if len(o.Labels) == 0 && wantSelector {
 			return e, errors.New("couldn't retrieve selectors via --selector flag or introspection: the pod has no labels and cannot be exposed")
 		}
 		e.selector, spec = o.Labels.Clone(), &o.Spec
@@ -169,7 +170,7 @@ func exposedFrom(obj cluster.Object) (exposable, error) {
 			spec = &o.Spec.Template.Spec
 		}
 	case *cluster.Service:
-		if o.Spec.Selector == nil {
+		if o.Spec.Selector == nil && wantSelector {
 			return e, errors.New("couldn't retrieve selectors via --selector flag or introspection: the service has no pod selector set")
 		}
 		e.selector = o.Spec.Selector.Clone()
