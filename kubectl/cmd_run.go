@@ -301,10 +301,12 @@ func waitForPod(c *Client, ns, name string, timeout time.Duration) (*cluster.Pod
 			return p, nil
 		case p.Status.Phase == cluster.PodSucceeded || p.Status.Phase == cluster.PodFailed:
 			return nil, errors.New("pod ran to completion")
-		case c.s.Now() >= deadline || steps >= maxWaitSteps || !c.s.Step():
+		}
+		if c.s.Now() >= deadline || steps >= maxWaitSteps || c.s.Pending() == 0 {
 			_ = c.s.RunUntil(deadline)
 			return nil, fmt.Errorf("timed out waiting for the condition")
 		}
+		c.s.Step()
 	}
 }
 

@@ -2,11 +2,13 @@ package kubectl_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/svcsim/svcsim/cluster"
+	"github.com/svcsim/svcsim/selector"
 )
 
 // The lab's dry run of bigwebstuff, verbatim.
@@ -117,4 +119,21 @@ func TestRunAttachedCommand(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "pod \"tmp2\" deleted from default namespace\n", out)
 	assert.Equal(t, "wget: bad address 'nosuch'\npod default/tmp2 terminated (Error)\n", errOut)
+}
+
+// kubectl run -i waits --pod-running-timeout (a minute) of virtual time for
+// a pod that cannot run, then gives up; the pod stays, as it would.
+func TestRunInteractiveTimesOut(t *testing.T) {
+	c := newCLICluster(t)
+	for _, n := range cluster.ListAs[*cluster.Node](c.Sim, "", selector.Everything()) {
+		require.NoError(t, c.NodeDown(n.Name))
+	}
+	start := c.Now()
+	out, errOut, code := c.kubectl("run", "-it", "stuck", "--image=busybox", "--pod-running-timeout=30s")
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "error: timed out waiting for the condition\n", errOut)
+	assert.Equal(t, start.Add(30*time.Second), c.Now())
+	_, ok := cluster.GetAs[*cluster.Pod](c.Sim, "default", "stuck")
+	assert.True(t, ok)
 }
