@@ -71,6 +71,10 @@ func commands() []*command {
 	return []*command{
 		getCommand(),
 		describeCommand(),
+		createCommand(),
+		runCommand(),
+		exposeCommand(),
+		execCommand(),
 	}
 }
 

@@ -44,6 +44,31 @@ var execSeeds = [][]string{
 	{"auth", "can-i", "get", "pods"}, {"kustomize", "."}, {"help"}, {"get", "--help"}, {}, {"-n"}, {"--"}, {"get", "-o"},
 }
 
+// makingSeeds are command lines of run, create, expose and exec, their
+// arguments separated by NUL as FuzzExec takes them.
+var makingSeeds = []string{
+	"create\x00svc\x00clusterip\x00testweb\x00--tcp\x0080\x00--dry-run=client\x00-o\x00yaml",
+	"create\x00deployment\x00web\x00--image=nginx\x00--replicas=3\x00--port=80",
+	"create\x00svc\x00nodeport\x00web\x00--tcp=80:http,443\x00--node-port=99999",
+	"create\x00svc\x00externalname\x00x\x00--external-name=a..b",
+	"create\x00ns\x00a\x00-o\x00json",
+	"create",
+	"run\x00bigwebstuff\x00--image\x00nginx\x00-l\x00app=testweb\x00--port\x0080\x00--dry-run=client\x00-o\x00yaml",
+	"run\x00-it\x00tc\x00--image=busybox:1.27\x00--env\x00SVC=1.2.3.4",
+	"run\x00t\x00--rm\x00-i\x00--restart=Never\x00--image=busybox\x00--\x00wget\x00-qO-\x00web",
+	"run\x00p\x00--image=nginx\x00--port=99999999999\x00--expose",
+	"expose\x00deployment\x00web\x00--port=80\x00--target-port=x\x00--type=NodePort",
+	"expose\x00pod/client\x00--protocol=UDP\x00--cluster-ip=None",
+	"exec\x00client\x00--\x00wget\x00-qO-\x00web",
+	"exec\x00client\x00--\x00wget\x00-T\x000\x00-O\x00x\x00http://web:99999/",
+	"exec\x00client\x00--\x00curl\x00-sSfm\x000.5\x00-w\x00%{http_code}\x00web",
+	"exec\x00client\x00--\x00nslookup\x00web.default.svc.cluster.local.",
+	"exec\x00client\x00--\x00sh\x00-c\x00echo ${SVC $HOME '\"",
+	"exec\x00client\x00--\x00sleep\x001e9",
+	"exec\x00-c\x00\x00client\x00--\x00cat\x00/etc/hosts\x00-",
+	"exec\x00deploy/web\x00--\x00hostname",
+}
+
 // fuzzCluster is FuzzExec's cluster: a Deployment of one pod, settled.
 // It is rebuilt only when a command changed it, so that every command
 // runs on the same state (a failure replays) without paying a millisecond
@@ -61,7 +86,10 @@ func pristineCluster(t *testing.T) (*svcsim.Cluster, *kubectl.Client) {
 		k := c.Kubectl("")
 		_, err = k.CreateDeployment("web", kubectl.DeploymentOptions{Image: "nginx", Replicas: 1})
 		require.NoError(t, err)
-		c.Settle()
+		require.Zero(t, k.Exec(kubectl.IO{}, "run", "client", "--image=busybox:1.27", "--env", "SVC=web"))
+		require.NoError(t, c.Settle())
+		require.Zero(t, k.Exec(kubectl.IO{}, "expose", "deployment", "web", "--port=80"))
+		require.NoError(t, c.Settle())
 		fuzzCluster.c, fuzzCluster.k, fuzzCluster.digest = c, k, c.Digest()
 	}
 	return fuzzCluster.c, fuzzCluster.k
@@ -74,6 +102,9 @@ func pristineCluster(t *testing.T) (*svcsim.Cluster, *kubectl.Client) {
 func FuzzExec(f *testing.F) {
 	for _, args := range execSeeds {
 		f.Add(strings.Join(args, "\x00"))
+	}
+	for _, line := range makingSeeds {
+		f.Add(line)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		args := strings.Split(line, "\x00")
