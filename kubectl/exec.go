@@ -68,7 +68,16 @@ var globalFlags = []flagDef{
 
 // commands is kubectl's verb table. Each verb lives in a file of its own.
 func commands() []*command {
-	return []*command{}
+	return []*command{
+		applyCommand(),
+		deleteCommand(),
+		labelCommand(),
+		annotateCommand(),
+		scaleCommand(),
+		setCommand(),
+		patchCommand(),
+		rolloutCommand(),
+	}
 }
 
 // Exec runs one kubectl command line, given without the leading "kubectl"
