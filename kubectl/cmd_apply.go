@@ -53,12 +53,18 @@ func runApply(k *Client, x *call) error {
 		return errors.New("no objects passed to apply")
 	}
 	docs, nsErrs := placeDocs(x, docs)
-	err = ApplyAll(docs, "creating", func(d Document) error {
+	named := docs[:0]
+	for _, d := range docs {
+		if d.Object != nil && d.Name == "" && d.Object.Meta().GenerateName != "" {
+			// kubectl refuses it itself, without naming the file.
+			nsErrs = append(nsErrs, fmt.Errorf("from %s: cannot use generate name with apply", d.Object.Meta().GenerateName))
+			continue
+		}
+		named = append(named, d)
+	}
+	err = ApplyAll(named, "creating", func(d Document) error {
 		if d.Err != nil {
 			return d.Err
-		}
-		if m := d.Object.Meta(); m.Name == "" && m.GenerateName != "" {
-			return fmt.Errorf("from %s: cannot use generate name with apply", m.GenerateName)
 		}
 		if dry == writeDryClient {
 			return k.applyDry(d)
