@@ -37,7 +37,7 @@ func TestExecApply(t *testing.T) {
 		{name: "lab svc.yaml", args: []string{"apply", "-f", "svc.yaml"}, out: "service/testweb created\n",
 			check: func(e *mutEnv) {
 				_, ok := e.s.Get(cluster.KindService, "default", "testweb")
-				assert.True(t, ok)
+				assert.True(e.t, ok)
 			}},
 		{name: "again is unchanged", setup: func(e *mutEnv) { e.must("apply", "-f", "svc.yaml") },
 			args: []string{"apply", "-f", "svc.yaml"}, out: "service/testweb unchanged\n", same: true},
@@ -55,7 +55,7 @@ func TestExecApply(t *testing.T) {
 		{name: "-n places the objects", args: []string{"apply", "-n", "kube-public", "-f", "svc.yaml"}, out: "service/testweb created\n",
 			check: func(e *mutEnv) {
 				_, ok := e.s.Get(cluster.KindService, "kube-public", "testweb")
-				assert.True(t, ok)
+				assert.True(e.t, ok)
 			}},
 		{name: "-n against the manifest's namespace", stdin: twoPods, args: []string{"apply", "-n", "default", "-f", "-"},
 			out:  "pod/a created\n",
@@ -78,7 +78,7 @@ func TestExecApply(t *testing.T) {
 			code: 1,
 			setup: func(e *mutEnv) {
 				_, err := e.s.Create(&cluster.Namespace{ObjectMeta: cluster.ObjectMeta{Name: "other"}})
-				require.NoError(t, err)
+				require.NoError(e.t, err)
 			}},
 		{name: "two bad documents, the rest applied",
 			stdin: "apiVersion: v1\nkind: Service\nmetadata:\n  name: bad\nspec:\n  ports:\n  - port: 80\n    name: x\n    foo: 1\n---\n" +
@@ -89,11 +89,11 @@ func TestExecApply(t *testing.T) {
 			code: 1,
 			setup: func(e *mutEnv) {
 				_, err := e.s.Create(&cluster.Namespace{ObjectMeta: cluster.ObjectMeta{Name: "other"}})
-				require.NoError(t, err)
+				require.NoError(e.t, err)
 			},
 			check: func(e *mutEnv) {
 				_, ok := e.s.Get(cluster.KindPod, "other", "a")
-				assert.True(t, ok, "-n places a document without a namespace")
+				assert.True(e.t, ok, "-n places a document without a namespace")
 			}},
 		{name: "generateName", stdin: "apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: web-\nspec:\n  containers:\n  - name: web\n    image: nginx\n",
 			args: []string{"apply", "-f", "-"}, err: "error: from web-: cannot use generate name with apply\n", code: 1, same: true},

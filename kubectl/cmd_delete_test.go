@@ -37,8 +37,8 @@ func TestExecDelete(t *testing.T) {
 		{name: "lab §3 cleanup", setup: labFixture, args: []string{"delete", "deploy/bigwebstuff", "po/bigwebstuff", "svc/testweb"},
 			out: "deployment.apps \"bigwebstuff\" deleted from default namespace\npod \"bigwebstuff\" deleted from default namespace\nservice \"testweb\" deleted from default namespace\n",
 			check: func(e *mutEnv) {
-				assert.True(t, gone(e, cluster.KindPod, "bigwebstuff"), "--wait waits until the pod is gone")
-				assert.True(t, gone(e, cluster.KindDeployment, "bigwebstuff"))
+				assert.True(e.t, gone(e, cluster.KindPod, "bigwebstuff"), "--wait waits until the pod is gone")
+				assert.True(e.t, gone(e, cluster.KindDeployment, "bigwebstuff"))
 			}},
 		{name: "lab §5 pods", setup: func(e *mutEnv) { e.pod("testclient", nil); e.pod("bgtest", nil) },
 			args: []string{"delete", "pod", "testclient", "bgtest"},
@@ -62,7 +62,7 @@ func TestExecDelete(t *testing.T) {
 			e.pod("c", map[string]string{"app": "x"})
 		}, args: []string{"delete", "pods", "-l", "app=x"},
 			out:   "pod \"a\" deleted from default namespace\npod \"c\" deleted from default namespace\n",
-			check: func(e *mutEnv) { assert.False(t, gone(e, cluster.KindPod, "b")) }},
+			check: func(e *mutEnv) { assert.False(e.t, gone(e, cluster.KindPod, "b")) }},
 		{name: "-l matching nothing", args: []string{"delete", "pods", "-l", "app=x"}, out: "No resources found\n", same: true},
 		{name: "--all", setup: func(e *mutEnv) { e.pod("a", nil); e.pod("b", nil) }, args: []string{"delete", "po", "--all"},
 			out: "pod \"a\" deleted from default namespace\npod \"b\" deleted from default namespace\n"},
@@ -70,7 +70,7 @@ func TestExecDelete(t *testing.T) {
 		{name: "--force --grace-period=0", setup: func(e *mutEnv) { stubbornPod(e, "a", 30) },
 			args: []string{"delete", "pod", "a", "--force", "--grace-period=0"},
 			out:  "pod \"a\" force deleted from default namespace\n", err: warning,
-			check: func(e *mutEnv) { assert.True(t, gone(e, cluster.KindPod, "a")) }},
+			check: func(e *mutEnv) { assert.True(e.t, gone(e, cluster.KindPod, "a")) }},
 		{name: "--force alone is immediate", setup: func(e *mutEnv) { stubbornPod(e, "a", 30) },
 			args: []string{"delete", "pod", "a", "--force"},
 			out:  "pod \"a\" force deleted from default namespace\n", err: warning},
@@ -81,21 +81,21 @@ func TestExecDelete(t *testing.T) {
 		{name: "graceful deletion waits", setup: func(e *mutEnv) { stubbornPod(e, "a", 30) },
 			args: []string{"delete", "pod", "a"}, out: "pod \"a\" deleted from default namespace\n",
 			check: func(e *mutEnv) {
-				assert.True(t, gone(e, cluster.KindPod, "a"))
-				assert.GreaterOrEqual(t, e.s.Now().Duration(), 30*time.Second, "the grace period passed")
+				assert.True(e.t, gone(e, cluster.KindPod, "a"))
+				assert.GreaterOrEqual(e.t, e.s.Now().Duration(), 30*time.Second, "the grace period passed")
 			}},
 		{name: "--grace-period shortens it", setup: func(e *mutEnv) { stubbornPod(e, "a", 30) },
 			args: []string{"delete", "pod", "a", "--grace-period=3"}, out: "pod \"a\" deleted from default namespace\n",
 			check: func(e *mutEnv) {
-				assert.True(t, gone(e, cluster.KindPod, "a"))
-				assert.Less(t, e.s.Now().Duration(), 10*time.Second)
+				assert.True(e.t, gone(e, cluster.KindPod, "a"))
+				assert.Less(e.t, e.s.Now().Duration(), 10*time.Second)
 			}},
 		{name: "--wait=false returns at once", setup: func(e *mutEnv) { stubbornPod(e, "a", 30) },
 			args: []string{"delete", "pod", "a", "--wait=false"}, out: "pod \"a\" deleted from default namespace\n",
 			check: func(e *mutEnv) {
 				o, ok := e.s.Get(cluster.KindPod, "default", "a")
-				require.True(t, ok, "still terminating")
-				assert.NotNil(t, o.Meta().DeletionTimestamp)
+				require.True(e.t, ok, "still terminating")
+				assert.NotNil(e.t, o.Meta().DeletionTimestamp)
 			}},
 		{name: "--timeout", setup: func(e *mutEnv) { stubbornPod(e, "a", 30) },
 			args: []string{"delete", "pod", "a", "--timeout=5s"}, out: "pod \"a\" deleted from default namespace\n",
@@ -107,7 +107,7 @@ func TestExecDelete(t *testing.T) {
 			err:  "Error from server (Forbidden): namespaces \"kube-public\" is forbidden: this namespace may not be deleted\n", code: 1, same: true},
 		{name: "cluster-scoped with -n", setup: func(e *mutEnv) {
 			_, err := e.s.Create(&cluster.Namespace{ObjectMeta: cluster.ObjectMeta{Name: "dev"}})
-			require.NoError(t, err)
+			require.NoError(e.t, err)
 		}, args: []string{"delete", "ns", "dev", "-n", "default"}, out: "namespace \"dev\" deleted\n",
 			err: "Warning: deleting cluster-scoped resources, not scoped to the provided namespace\n"},
 		{name: "nothing named", args: []string{"delete"}, err: "error: " + errMissingResource.Error() + "\n", code: 1, same: true},

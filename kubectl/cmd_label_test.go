@@ -28,12 +28,12 @@ func TestExecLabel(t *testing.T) {
 		{name: "lab §4: $(kubectl get po -o name) method=blue-green", setup: bluePods, args: labelBlue,
 			out: "pod/blue-rs-656j5 labeled\npod/blue-rs-ntn57 labeled\npod/blue-rs-z5zth labeled\n",
 			check: func(e *mutEnv) {
-				assert.Equal(t, selector.Set{"demo": "blue-rs", "method": "blue-green"}, e.labels(cluster.KindPod, "blue-rs-ntn57"))
+				assert.Equal(e.t, selector.Set{"demo": "blue-rs", "method": "blue-green"}, e.labels(cluster.KindPod, "blue-rs-ntn57"))
 			}},
 		{name: "lab §4: method-", setup: withMethod, args: unlabelBlue,
 			out: "pod/blue-rs-656j5 unlabeled\npod/blue-rs-ntn57 unlabeled\npod/blue-rs-z5zth unlabeled\n",
 			check: func(e *mutEnv) {
-				assert.Equal(t, selector.Set{"demo": "blue-rs"}, e.labels(cluster.KindPod, "blue-rs-656j5"))
+				assert.Equal(e.t, selector.Set{"demo": "blue-rs"}, e.labels(cluster.KindPod, "blue-rs-656j5"))
 			}},
 		{name: "TYPE NAME", setup: bluePods, args: []string{"label", "pods", "blue-rs-656j5", "tier=web"}, out: "pod/blue-rs-656j5 labeled\n"},
 		{name: "same value is not labeled", setup: withMethod, args: []string{"label", "po", "blue-rs-656j5", "method=blue-green"},
@@ -42,14 +42,14 @@ func TestExecLabel(t *testing.T) {
 			err: "error: 'method' already has a value (blue-green), and --overwrite is false\n", code: 1, same: true},
 		{name: "--overwrite", setup: withMethod, args: []string{"label", "po", "blue-rs-656j5", "method=x", "--overwrite"},
 			out:   "pod/blue-rs-656j5 labeled\n",
-			check: func(e *mutEnv) { assert.Equal(t, "x", e.labels(cluster.KindPod, "blue-rs-656j5")["method"]) }},
+			check: func(e *mutEnv) { assert.Equal(e.t, "x", e.labels(cluster.KindPod, "blue-rs-656j5")["method"]) }},
 		{name: "set and remove is modified", setup: withMethod, args: []string{"label", "po", "blue-rs-656j5", "a=b", "method-"},
 			out: "pod/blue-rs-656j5 modified\n"},
 		{name: "removing a missing label", setup: bluePods, args: []string{"label", "po", "blue-rs-656j5", "method-"},
 			out: "label \"method\" not found.\npod/blue-rs-656j5 not labeled\n", same: true},
 		{name: "-l", setup: func(e *mutEnv) { bluePods(e); e.pod("other", nil) }, args: []string{"label", "pods", "-l", "demo=blue-rs", "method=blue-green"},
 			out:   "pod/blue-rs-656j5 labeled\npod/blue-rs-ntn57 labeled\npod/blue-rs-z5zth labeled\n",
-			check: func(e *mutEnv) { assert.Empty(t, e.labels(cluster.KindPod, "other")) }},
+			check: func(e *mutEnv) { assert.Empty(e.t, e.labels(cluster.KindPod, "other")) }},
 		{name: "--all", setup: func(e *mutEnv) { e.pod("a", nil); e.pod("b", nil) }, args: []string{"label", "pods", "--all", "x=y"},
 			out: "pod/a labeled\npod/b labeled\n"},
 		{name: "-l matching nothing", args: []string{"label", "pods", "-l", "demo=blue-rs", "x=y"}, same: true},
@@ -104,7 +104,7 @@ func TestExecAnnotate(t *testing.T) {
 			out: "service/testweb annotated\n",
 			check: func(e *mutEnv) {
 				o, _ := e.s.Get(cluster.KindService, "default", "testweb")
-				assert.Equal(t, map[string]string{"owner": "lab", "note": "a b=c"}, o.Meta().Annotations)
+				assert.Equal(e.t, map[string]string{"owner": "lab", "note": "a b=c"}, o.Meta().Annotations)
 			}},
 		{name: "unchanged still says annotated", setup: annotated, args: []string{"annotate", "svc/testweb", "owner=lab"},
 			out: "service/testweb annotated\n", same: true},
@@ -116,7 +116,7 @@ func TestExecAnnotate(t *testing.T) {
 		{name: "remove", setup: annotated, args: []string{"annotate", "svc/testweb", "owner-"}, out: "service/testweb annotated\n",
 			check: func(e *mutEnv) {
 				o, _ := e.s.Get(cluster.KindService, "default", "testweb")
-				assert.Empty(t, o.Meta().Annotations)
+				assert.Empty(e.t, o.Meta().Annotations)
 			}},
 		{name: "--list", setup: annotated, args: []string{"annotate", "svc/testweb", "--list"}, out: "owner=lab\n", same: true},
 		{name: "bad pair", args: []string{"annotate", "svc/testweb", "y-", "=x"},

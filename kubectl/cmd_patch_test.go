@@ -120,34 +120,34 @@ func TestExecPatch(t *testing.T) {
 	runCases(t, []cmdCase{
 		{name: "flip the selector (strategic)", setup: bg, args: []string{"patch", "svc", "blue-green-svc", "-p", `{"spec":{"selector":{"method":"green"}}}`},
 			out:   "service/blue-green-svc patched\n",
-			check: func(e *mutEnv) { assert.Equal(t, selector.Set{"method": "green"}, sel(e)) }},
+			check: func(e *mutEnv) { assert.Equal(e.t, selector.Set{"method": "green"}, sel(e)) }},
 		{name: "YAML patch", setup: bg, args: []string{"patch", "svc/blue-green-svc", "-p", "spec:\n  selector:\n    color: blue\n"},
 			out:   "service/blue-green-svc patched\n",
-			check: func(e *mutEnv) { assert.Equal(t, selector.Set{"method": "blue-green", "color": "blue"}, sel(e)) }},
+			check: func(e *mutEnv) { assert.Equal(e.t, selector.Set{"method": "blue-green", "color": "blue"}, sel(e)) }},
 		{name: "merge", setup: bg, args: []string{"patch", "svc", "blue-green-svc", "--type", "merge", "-p", `{"spec":{"selector":{"method":null,"color":"green"}}}`},
 			out:   "service/blue-green-svc patched\n",
-			check: func(e *mutEnv) { assert.Equal(t, selector.Set{"color": "green"}, sel(e)) }},
+			check: func(e *mutEnv) { assert.Equal(e.t, selector.Set{"color": "green"}, sel(e)) }},
 		{name: "json", setup: bg, args: []string{"patch", "svc", "blue-green-svc", "--type=json", "-p", `[{"op":"replace","path":"/spec/selector","value":{"color":"green"}}]`},
 			out:   "service/blue-green-svc patched\n",
-			check: func(e *mutEnv) { assert.Equal(t, selector.Set{"color": "green"}, sel(e)) }},
+			check: func(e *mutEnv) { assert.Equal(e.t, selector.Set{"color": "green"}, sel(e)) }},
 		{name: "no change", setup: bg, args: []string{"patch", "svc", "blue-green-svc", "-p", `{"spec":{"selector":{"method":"blue-green"}}}`},
 			out: "service/blue-green-svc patched (no change)\n", same: true},
 		{name: "empty patch", setup: bg, args: []string{"patch", "deploy/bigwebstuff", "-p", `{}`},
 			out: "deployment.apps/bigwebstuff patched (no change)\n", same: true},
 		{name: "replicas", setup: bg, args: []string{"patch", "deploy/bigwebstuff", "-p", `{"spec":{"replicas":1}}`},
 			out:   "deployment.apps/bigwebstuff patched\n",
-			check: func(e *mutEnv) { assert.Equal(t, int32(1), replicas(e, cluster.KindDeployment, "bigwebstuff")) }},
+			check: func(e *mutEnv) { assert.Equal(e.t, int32(1), replicas(e, cluster.KindDeployment, "bigwebstuff")) }},
 		{name: "a container's image by name", setup: bg, args: []string{"patch", "deploy/bigwebstuff", "-p", `{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"httpd"}]}}}}`},
 			out: "deployment.apps/bigwebstuff patched\n",
 			check: func(e *mutEnv) {
 				d, _ := cluster.GetAs[*cluster.Deployment](e.s, "default", "bigwebstuff")
-				require.Len(t, d.Spec.Template.Spec.Containers, 1)
-				assert.Equal(t, "httpd", d.Spec.Template.Spec.Containers[0].Image)
-				assert.Equal(t, int32(80), d.Spec.Template.Spec.Containers[0].Ports[0].ContainerPort)
+				require.Len(e.t, d.Spec.Template.Spec.Containers, 1)
+				assert.Equal(e.t, "httpd", d.Spec.Template.Spec.Containers[0].Image)
+				assert.Equal(e.t, int32(80), d.Spec.Template.Spec.Containers[0].Ports[0].ContainerPort)
 			}},
 		{name: "labels of a pod", setup: func(e *mutEnv) { e.pod("a", map[string]string{"x": "1"}) },
 			args: []string{"patch", "pod", "a", "-p", `{"metadata":{"labels":{"y":"2"}}}`}, out: "pod/a patched\n",
-			check: func(e *mutEnv) { assert.Equal(t, selector.Set{"x": "1", "y": "2"}, e.labels(cluster.KindPod, "a")) }},
+			check: func(e *mutEnv) { assert.Equal(e.t, selector.Set{"x": "1", "y": "2"}, e.labels(cluster.KindPod, "a")) }},
 		{name: "unknown field warned and dropped", setup: bg, args: []string{"patch", "svc/blue-green-svc", "-p", `{"spec":{"colour":"blue"}}`},
 			out: "service/blue-green-svc patched (no change)\n", err: "Warning: unknown field \"spec.colour\"\n", same: true},
 		{name: "test op fails", setup: bg, args: []string{"patch", "svc/blue-green-svc", "--type=json", "-p", `[{"op":"test","path":"/spec/type","value":"NodePort"}]`},

@@ -54,7 +54,7 @@ func TestExecRolloutStatus(t *testing.T) {
 		{name: "--watch=false", setup: func(e *mutEnv) {
 			slowWeb(e)
 			e.run("", "scale", "deploy/web", "--replicas=4")
-			require.NoError(t, e.s.RunFor(time.Second))
+			require.NoError(e.t, e.s.RunFor(time.Second))
 		},
 			args: []string{"rollout", "status", "deploy/web", "-w=false"}, same: true,
 			out: "Waiting for deployment \"web\" rollout to finish: 3 of 4 updated replicas are available...\n"},
@@ -83,12 +83,12 @@ func TestExecRollout(t *testing.T) {
 			out: "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n", same: true},
 		{name: "history of a deployment with none", setup: func(e *mutEnv) {
 			_, err := e.s.Create(newDeployment("web", 1, "nginx", func(d *cluster.Deployment) { d.Spec.Paused = true }))
-			require.NoError(t, err)
+			require.NoError(e.t, err)
 		}, args: []string{"rollout", "history", "deploy/web"}, out: "deployment.apps/web \nNo rollout history found.\n", same: true},
 		{name: "history --revision", setup: twoRevisions, args: []string{"rollout", "history", "deploy/web", "--revision=1"},
 			err: "error: rollout history --revision is not supported by svcsim; see kubectl describe rs for a revision's template\n", code: 1, same: true},
 		{name: "undo", setup: twoRevisions, args: []string{"rollout", "undo", "deploy/web"}, out: "deployment.apps/web rolled back\n",
-			check: func(e *mutEnv) { assert.Equal(t, "nginx:1", image(e)) }},
+			check: func(e *mutEnv) { assert.Equal(e.t, "nginx:1", image(e)) }},
 		{name: "undo --to-revision", setup: twoRevisions, args: []string{"rollout", "undo", "deploy/web", "--to-revision=2"},
 			out: "deployment.apps/web skipped rollback (current template already matches revision 2)\n", same: true},
 		{name: "undo to a missing revision", setup: twoRevisions, args: []string{"rollout", "undo", "deploy/web", "--to-revision=7"},
@@ -100,7 +100,7 @@ func TestExecRollout(t *testing.T) {
 		{name: "pause", setup: slowWeb, args: []string{"rollout", "pause", "deploy/web"}, out: "deployment.apps/web paused\n",
 			check: func(e *mutEnv) {
 				d, _ := cluster.GetAs[*cluster.Deployment](e.s, "default", "web")
-				assert.True(t, d.Spec.Paused)
+				assert.True(e.t, d.Spec.Paused)
 			}},
 		{name: "pause twice", setup: func(e *mutEnv) { slowWeb(e); e.must("rollout", "pause", "deploy/web") },
 			args: []string{"rollout", "pause", "deploy/web"}, out: "deployment.apps/web already paused\n", same: true},
@@ -115,16 +115,16 @@ func TestExecRollout(t *testing.T) {
 		{name: "restart", setup: slowWeb, args: []string{"rollout", "restart", "deploy/web"}, out: "deployment.apps/web restarted\n",
 			check: func(e *mutEnv) {
 				d, _ := cluster.GetAs[*cluster.Deployment](e.s, "default", "web")
-				assert.Equal(t, timestamp(e.s.Now()), d.Spec.Template.Annotations["kubectl.kubernetes.io/restartedAt"])
-				require.NoError(t, e.s.Settle())
+				assert.Equal(e.t, timestamp(e.s.Now()), d.Spec.Template.Annotations["kubectl.kubernetes.io/restartedAt"])
+				require.NoError(e.t, e.s.Settle())
 				rss := 0
 				for _, rs := range cluster.ListAs[*cluster.ReplicaSet](e.s, "default", selector.Everything()) {
 					if rs.Spec.Replicas != nil && *rs.Spec.Replicas > 0 {
 						rss++
-						assert.Contains(t, rs.Spec.Template.Annotations, "kubectl.kubernetes.io/restartedAt")
+						assert.Contains(e.t, rs.Spec.Template.Annotations, "kubectl.kubernetes.io/restartedAt")
 					}
 				}
-				assert.Equal(t, 1, rss, "the new ReplicaSet took over")
+				assert.Equal(e.t, 1, rss, "the new ReplicaSet took over")
 			}},
 		{name: "restart twice in a second", setup: func(e *mutEnv) { slowWeb(e); e.run("", "rollout", "restart", "deploy/web") },
 			args: []string{"rollout", "restart", "deploy/web"},

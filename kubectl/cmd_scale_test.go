@@ -44,12 +44,12 @@ func TestExecScale(t *testing.T) {
 	runCases(t, []cmdCase{
 		{name: "deployment", setup: workloads, args: []string{"scale", "deploy/bigwebstuff", "--replicas=5"},
 			out:   "deployment.apps/bigwebstuff scaled\n",
-			check: func(e *mutEnv) { assert.Equal(t, int32(5), replicas(e, cluster.KindDeployment, "bigwebstuff")) }},
+			check: func(e *mutEnv) { assert.Equal(e.t, int32(5), replicas(e, cluster.KindDeployment, "bigwebstuff")) }},
 		{name: "replica set and rc", setup: workloads, args: []string{"scale", "rs/blue-rs", "rc/hello-rc", "--replicas", "1"},
 			out: "replicaset.apps/blue-rs scaled\nreplicationcontroller/hello-rc scaled\n",
 			check: func(e *mutEnv) {
-				assert.Equal(t, int32(1), replicas(e, cluster.KindReplicaSet, "blue-rs"))
-				assert.Equal(t, int32(1), replicas(e, cluster.KindReplicationController, "hello-rc"))
+				assert.Equal(e.t, int32(1), replicas(e, cluster.KindReplicaSet, "blue-rs"))
+				assert.Equal(e.t, int32(1), replicas(e, cluster.KindReplicationController, "hello-rc"))
 			}},
 		{name: "same size still scaled", setup: workloads, args: []string{"scale", "deployment", "bigwebstuff", "--replicas=3"},
 			out: "deployment.apps/bigwebstuff scaled\n", same: true},
@@ -61,7 +61,7 @@ func TestExecScale(t *testing.T) {
 			out: "replicaset.apps/blue-rs scaled\n",
 			check: func(e *mutEnv) {
 				rs, _ := cluster.GetAs[*cluster.ReplicaSet](e.s, "default", "blue-rs")
-				assert.Equal(t, int32(5), rs.Status.Replicas)
+				assert.Equal(e.t, int32(5), rs.Status.Replicas)
 			}},
 		{name: "-l", setup: workloads, args: []string{"scale", "rs", "-l", "demo=blue-rs", "--replicas=0"},
 			out: "replicaset.apps/blue-rs scaled\n"},
@@ -97,15 +97,15 @@ func TestExecSetImage(t *testing.T) {
 		{name: "deployment", setup: deploy, args: []string{"set", "image", "deployment/bigwebstuff", "nginx=nginx:1.27"},
 			out: "deployment.apps/bigwebstuff image updated\n",
 			check: func(e *mutEnv) {
-				assert.Equal(t, "nginx:1.27", image(e, cluster.KindDeployment, "bigwebstuff"))
-				require.NoError(t, e.s.Settle())
-				assert.Len(t, cluster.ListAs[*cluster.ReplicaSet](e.s, "default", selector.Everything()), 2, "a rollout started")
+				assert.Equal(e.t, "nginx:1.27", image(e, cluster.KindDeployment, "bigwebstuff"))
+				require.NoError(e.t, e.s.Settle())
+				assert.Len(e.t, cluster.ListAs[*cluster.ReplicaSet](e.s, "default", selector.Everything()), 2, "a rollout started")
 			}},
 		{name: "*", setup: deploy, args: []string{"set", "image", "deploy", "bigwebstuff", "*=httpd"},
 			out: "deployment.apps/bigwebstuff image updated\n"},
 		{name: "a pod", setup: deploy, args: []string{"set", "image", "pod/bigwebstuff", "bigwebstuff=nginx:2"},
 			out:   "pod/bigwebstuff image updated\n",
-			check: func(e *mutEnv) { assert.Equal(t, "nginx:2", image(e, cluster.KindPod, "bigwebstuff")) }},
+			check: func(e *mutEnv) { assert.Equal(e.t, "nginx:2", image(e, cluster.KindPod, "bigwebstuff")) }},
 		{name: "same image prints nothing", setup: deploy, args: []string{"set", "image", "deploy/bigwebstuff", "nginx=nginx:latest"}, same: true},
 		{name: "no such container", setup: deploy, args: []string{"set", "image", "deploy/bigwebstuff", "web=nginx:2"},
 			err: "error: unable to find container named \"web\"\n", code: 1, same: true},
@@ -134,13 +134,13 @@ func TestExecSetSelector(t *testing.T) {
 	runCases(t, []cmdCase{
 		{name: "replaces the selector", setup: svc, args: []string{"set", "selector", "svc", "testweb", "app=blue,tier=web"},
 			out:   "service/testweb selector updated\n",
-			check: func(e *mutEnv) { assert.Equal(t, selector.Set{"app": "blue", "tier": "web"}, sel(e)) }},
+			check: func(e *mutEnv) { assert.Equal(e.t, selector.Set{"app": "blue", "tier": "web"}, sel(e)) }},
 		{name: "TYPE/NAME and ==", setup: svc, args: []string{"set", "selector", "service/testweb", "method==green"},
 			out:   "service/testweb selector updated\n",
-			check: func(e *mutEnv) { assert.Equal(t, selector.Set{"method": "green"}, sel(e)) }},
+			check: func(e *mutEnv) { assert.Equal(e.t, selector.Set{"method": "green"}, sel(e)) }},
 		{name: "empty clears it", setup: svc, args: []string{"set", "selector", "svc/testweb", ""},
 			out:   "service/testweb selector updated\n",
-			check: func(e *mutEnv) { assert.Empty(t, sel(e)) }},
+			check: func(e *mutEnv) { assert.Empty(e.t, sel(e)) }},
 		{name: "unchanged still says so", setup: svc, args: []string{"set", "selector", "svc/testweb", "app=testweb"},
 			out: "service/testweb selector updated\n", same: true},
 		{name: "set-based refused", setup: svc, args: []string{"set", "selector", "svc/testweb", "app in (a,b)"},
