@@ -299,25 +299,35 @@ func noneFound(x *call, ts []resourceRef) string {
 	return "No resources found\n"
 }
 
-// waitSlice is how far virtual time moves between two looks at the
-// store while a command waits, standing for the latency of kubectl's
-// watch.
-const waitSlice = 100 * time.Millisecond
+// waitSlice is how far virtual time moves between two looks at the store
+// while a command has waited for less than wait, standing for the latency
+// of kubectl's watch: a tenth of a second at first, then coarser, so that
+// a wait of hours (a pod on a lost node) costs few looks.
+func waitSlice(waited time.Duration) time.Duration {
+	switch {
+	case waited < time.Minute:
+		return 100 * time.Millisecond
+	case waited < time.Hour:
+		return time.Second
+	}
+	return 10 * time.Second
+}
 
 // errWaitTimeout is kubectl's wait.ErrWaitTimeout.
 var errWaitTimeout = errors.New("timed out waiting for the condition")
 
 // waitUntil runs the simulation, a slice at a time, until done reports
-// true or timeout passes (0 means kubectl's own default, the given
-// forever). It returns errWaitTimeout on timeout, or the loop's error
-// (a [*cluster.BusyError]) if the cluster cannot move on. done is called
-// before each slice; when nothing is pending at all, time jumps to the
-// deadline, since nothing can change before it.
+// true or timeout passes (0 means forever, which svcsim bounds by the
+// given forever). It returns errWaitTimeout on timeout, or the loop's
+// error (a [*cluster.BusyError]) if the cluster cannot move on. done is
+// called before each slice; when nothing is pending at all, time jumps to
+// the deadline, since nothing can change before it.
 func (k *Client) waitUntil(timeout, forever time.Duration, done func() (bool, error)) error {
 	if timeout <= 0 {
 		timeout = forever
 	}
-	deadline := k.s.Now().Add(timeout)
+	start := k.s.Now()
+	deadline := start.Add(timeout)
 	for {
 		ok, err := done()
 		if err != nil || ok {
@@ -327,7 +337,7 @@ func (k *Client) waitUntil(timeout, forever time.Duration, done func() (bool, er
 		if now >= deadline || now >= cluster.EndOfTime-1 {
 			return errWaitTimeout
 		}
-		next := min(now.Add(waitSlice), deadline)
+		next := min(now.Add(waitSlice(now.Sub(start))), deadline)
 		if k.s.Pending() == 0 {
 			next = deadline
 		}

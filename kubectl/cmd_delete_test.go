@@ -100,6 +100,17 @@ func TestExecDelete(t *testing.T) {
 		{name: "--timeout", setup: func(e *mutEnv) { stubbornPod(e, "a", 30) },
 			args: []string{"delete", "pod", "a", "--timeout=5s"}, out: "pod \"a\" deleted from default namespace\n",
 			err: "error: timed out waiting for the condition on pods/a\n", code: 1},
+		{name: "a pod on a lost node, waited for hours", setup: func(e *mutEnv) {
+			stubbornPod(e, "a", 30)
+			p, _ := cluster.GetAs[*cluster.Pod](e.s, "default", "a")
+			require.NoError(e.t, e.s.NodeDown(p.Spec.NodeName))
+		}, args: []string{"delete", "pod", "a", "--timeout=5h"}, out: "pod \"a\" deleted from default namespace\n",
+			err: "error: timed out waiting for the condition on pods/a\n", code: 1,
+			check: func(e *mutEnv) {
+				p, ok := cluster.GetAs[*cluster.Pod](e.s, "default", "a")
+				require.True(e.t, ok, "its kubelet cannot finish it")
+				assert.Equal(e.t, p.DeletionTimestamp.Add(-30*time.Second).Add(5*time.Hour), e.s.Now(), "exactly the timeout later")
+			}},
 		{name: "dry run", setup: func(e *mutEnv) { e.pod("a", nil) }, args: []string{"delete", "pod", "a", "--dry-run=client"},
 			out: "pod \"a\" deleted from default namespace (dry run)\n", same: true},
 		{name: "a namespace kubectl may not delete",
