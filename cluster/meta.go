@@ -153,12 +153,17 @@ func resource(kind Kind) string {
 	return string(b)
 }
 
-// plural is the lowercase plural resource name the apiserver's messages
-// use: `pods "web-1" not found`.
+// plural is the resource name the apiserver's messages use, qualified by
+// its API group outside the core group: `pods "web-1" not found`,
+// `deployments.apps "web" not found`.
 func plural(kind Kind) string {
 	switch kind {
 	case KindEndpoints:
 		return "endpoints"
+	case KindDeployment, KindReplicaSet:
+		return resource(kind) + "s.apps"
+	case KindEndpointSlice:
+		return resource(kind) + "s.discovery.k8s.io"
 	}
 	return resource(kind) + "s"
 }

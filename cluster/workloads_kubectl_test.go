@@ -109,7 +109,7 @@ func TestRollingUpdate(t *testing.T) {
 	assert.True(t, done, msg)
 	hist, err := k.RolloutHistory("web")
 	require.NoError(t, err)
-	assert.Equal(t, "deployment.apps/web \nREVISION   CHANGE-CAUSE\n1          <none>\n2          <none>\n\n", hist)
+	assert.Equal(t, "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n", hist)
 	cur, _ := cluster.GetAs[*cluster.Deployment](s, "default", "web")
 	assert.Equal(t, "2", cur.Annotations[cluster.AnnRevision])
 	c, _ := cluster.FindDeploymentCondition(cur.Status, "Progressing")

@@ -25,8 +25,8 @@ func createCommand() *command {
 		name:  "create",
 		short: "Create a resource from a file or from stdin",
 		usage: "kubectl create -f FILENAME [options]",
-		flags: []flagDef{{name: "filename", short: 'f', typ: sliceFlag}, outputFlag, dryRunFlag,
-			{name: "recursive", short: 'R', typ: boolFlag}, {name: "validate", typ: stringFlag, def: "strict", noOpt: "strict"}},
+		flags: append([]flagDef{outputFlag, dryRunFlag, {name: "validate", typ: stringFlag, def: "strict", noOpt: "strict"}},
+			createFileFlags...),
 		subs: []*command{createDeploymentCommand(), createServiceCommand(), createNamespaceCommand()},
 		run: func(c *Client, x *call) error {
 			if len(x.flags.List("filename")) > 0 {

@@ -45,7 +45,7 @@ func runDescribe(c *Client, x *call) error {
 			break
 		}
 	}
-	got, errs := c.fetch(req)
+	got, errs := c.fetchAll(req)
 	var objs []cluster.Object
 	for _, f := range got {
 		if f.typ.kind == kindEvent {

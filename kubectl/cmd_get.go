@@ -79,7 +79,7 @@ func runGet(c *Client, x *call) error {
 			break
 		}
 	}
-	got, errs := c.fetch(req)
+	got, errs := c.fetchAll(req)
 	if !humanReadable(fv) {
 		return c.printGeneric(x, req, got, errs)
 	}
@@ -125,10 +125,10 @@ func (c *Client) parseGet(x *call) (*getRequest, error) {
 	return req, nil
 }
 
-// fetch reads what each argument names, in order: errors (a missing name,
+// fetchAll reads what each argument names, in order: errors (a missing name,
 // a selector the apiserver cannot parse) are collected, as kubectl's
 // builder continues past them.
-func (c *Client) fetch(req *getRequest) ([]fetched, []error) {
+func (c *Client) fetchAll(req *getRequest) ([]fetched, []error) {
 	var got []fetched
 	var errs []error
 	for _, r := range req.refs {
@@ -191,18 +191,6 @@ func (c *Client) listEvents(ns string, sel selector.Selector) []cluster.Event {
 // name and the first time, in hex nanoseconds.
 func eventName(e cluster.Event) string {
 	return fmt.Sprintf("%s.%x", e.Name, e.FirstSeen.Wall().UnixNano())
-}
-
-// notFound is the apiserver's NotFound for name, worded with the type's
-// group as kubectl prints it: deployments.apps "web" not found.
-func notFound(rt *resourceType, namespace, name string) error {
-	resource := rt.plural
-	if rt.group != "" {
-		resource += "." + rt.group
-	}
-	return &ManifestError{Item: -1, Kind: rt.kind, Name: name, Namespace: namespace,
-		Err: &cluster.StatusError{Op: "get", Kind: rt.kind, Namespace: namespace, Name: name, Err: cluster.ErrNotFound},
-		msg: fmt.Sprintf("%s %q not found", resource, name)}
 }
 
 // badSelector is the apiserver's BadRequest for a selector it cannot

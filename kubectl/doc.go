@@ -18,4 +18,21 @@
 // controllers recorded). Malformed arguments give an error wrapping
 // [ErrUsage]; what the store refuses comes back as the store's
 // [*cluster.StatusError].
+//
+// On the command line ([Client.Exec]) the writing verbs (apply, create -f,
+// delete, label, annotate, scale, set image|selector, patch, rollout) act
+// as kubectl's do: objects are changed one by one and a failure is
+// reported after the others are done, with kubectl's messages and exit
+// status. What svcsim does its own way: -f reads files and standard input
+// only (IO.ReadFile cannot list a directory, so -R has nothing to do, and
+// URLs are not fetched); --dry-run=server is refused, since the store
+// cannot validate without writing; `delete` waits (--wait, the default)
+// by running the simulation until the objects are gone, so a pod's
+// graceful termination takes its virtual time, and `rollout status` runs
+// it until the rollout is done, giving up after --timeout or, without one,
+// a week of virtual time; a strategic merge patch merges the lists
+// Kubernetes keys (containers and env by name, container ports by
+// containerPort, a Service's ports by port, owner references by uid) and
+// replaces every other list, and honours $patch, $retainKeys and
+// $deleteFromPrimitiveList ($setElementOrder keeps the current order).
 package kubectl

@@ -75,6 +75,14 @@ func commands() []*command {
 		runCommand(),
 		exposeCommand(),
 		execCommand(),
+		applyCommand(),
+		deleteCommand(),
+		labelCommand(),
+		annotateCommand(),
+		scaleCommand(),
+		setCommand(),
+		patchCommand(),
+		rolloutCommand(),
 	}
 }
 

@@ -4,8 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/selector"
@@ -187,17 +187,21 @@ func (k *Client) RolloutHistory(name string) (string, error) {
 			entries = append(entries, entry{r, cause})
 		}
 	}
-	slices.SortFunc(entries, func(a, b entry) int { return int(a.rev - b.rev) })
-	var b strings.Builder
-	b.WriteString("deployment.apps/" + name + " \n")
-	var rows [][]string
-	for _, e := range entries {
-		rows = append(rows, []string{strconv.FormatInt(e.rev, 10), e.cause})
+	slices.SortFunc(entries, func(a, b entry) int { return cmp.Compare(a.rev, b.rev) })
+	if len(entries) == 0 {
+		return "deployment.apps/" + name + " \nNo rollout history found.\n", nil
 	}
-	if err := writeTable(&b, []string{"REVISION", "CHANGE-CAUSE"}, rows); err != nil {
+	// kubectl's history viewer pads its columns by two, not by get's three.
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 8, 2, ' ', 0)
+	fmt.Fprintf(tw, "REVISION\tCHANGE-CAUSE\n")
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%d\t%s\n", e.rev, e.cause)
+	}
+	if err := tw.Flush(); err != nil {
 		return "", err
 	}
-	return b.String() + "\n", nil
+	return "deployment.apps/" + name + " \n" + b.String() + "\n", nil
 }
 
 // RolloutUndo rolls a Deployment back, as `kubectl rollout undo` does: to
