@@ -1,4 +1,5 @@
 ## Lab §4, "Blue-Green Deployments" (seeds/lab-services.txt), as typed.
+##
 ## First the blue ReplicaSet: three pods of the hostinfo app.
 mkdir -p ~/svc && cd ~/svc
 cat > blue.yaml <<'YAML'

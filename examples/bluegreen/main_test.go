@@ -28,9 +28,16 @@ func readFacts(t *testing.T, session string) facts {
 	for i, line := range lines {
 		switch {
 		case strings.HasSuffix(line, "$ kubectl get ep blue-green-svc"):
-			require.Less(t, i+2, len(lines))
-			require.True(t, strings.HasPrefix(lines[i+1], "NAME"), lines[i+1])
-			f.endpoints = append(f.endpoints, countEndpoints(t, strings.Fields(lines[i+2])[1]+" "+strings.Join(strings.Fields(lines[i+2])[2:], " ")))
+			// kubectl warns on stderr that v1 Endpoints is deprecated,
+			// then prints the table.
+			j := i + 1
+			if j < len(lines) && strings.HasPrefix(lines[j], "Warning: ") {
+				j++
+			}
+			require.Less(t, j+1, len(lines))
+			require.True(t, strings.HasPrefix(lines[j], "NAME"), lines[j])
+			row := strings.Fields(lines[j+1])
+			f.endpoints = append(f.endpoints, countEndpoints(t, strings.Join(row[1:], " ")))
 		case strings.Contains(line, "$ for i in $(seq 100)"):
 			counts := map[string]int{}
 			for _, l := range lines[i+1:] {
