@@ -101,7 +101,7 @@ func (c *cmdCtx) grep() int {
 				}
 				break
 			}
-			if !strings.ContainsRune("vciqnwEFGHhsl", rune(f)) {
+			if !strings.ContainsRune("vciqnowEFGHhsl", rune(f)) {
 				c.errorf("invalid option -- '%c'", f)
 				return 2
 			}
@@ -116,6 +116,7 @@ func (c *cmdCtx) grep() int {
 		patterns, names = strings.Split(names[0], "\n"), names[1:]
 	}
 	var res []*regexp.Regexp
+	var alts []string // for -o: every pattern as one alternation
 	for _, p := range patterns {
 		switch {
 		case set['F']:
@@ -135,7 +136,11 @@ func (c *cmdCtx) grep() int {
 			return 2
 		}
 		res = append(res, re)
+		alts = append(alts, "(?:"+p+")")
 	}
+	// -o prints each non-empty match on a line of its own, leftmost
+	// first, whichever pattern it matched.
+	only := regexp.MustCompile(strings.Join(alts, "|"))
 	match := func(line string) bool {
 		return slices.ContainsFunc(res, func(re *regexp.Regexp) bool { return re.MatchString(line) }) != set['v']
 	}
@@ -168,6 +173,20 @@ func (c *cmdCtx) grep() int {
 			case set['q']:
 				return false
 			case set['c'], set['l']:
+			case set['o']:
+				if set['v'] {
+					break
+				}
+				for _, m := range only.FindAllString(line, -1) {
+					if m == "" {
+						continue
+					}
+					if set['n'] {
+						fmt.Fprintf(w, "%s%d:%s\n", prefix, lineNo, m)
+					} else {
+						fmt.Fprintf(w, "%s%s\n", prefix, m)
+					}
+				}
 			case set['n']:
 				fmt.Fprintf(w, "%s%d:%s\n", prefix, lineNo, line)
 			default:
