@@ -16,6 +16,7 @@
 //	--files DIR         directory the scripts find as their home, read-only (default .)
 //	--keep-going        run: go on after a failing command (also -continue)
 //	--echo              run: print each command after the prompt (default true)
+//	--narrate           run: print a script's "## " comment lines before the command they precede
 //	--prompt TEXT       run: the prompt echoed commands follow (default "$ ")
 //
 // After each top-level command the cluster settles and the think time
@@ -62,6 +63,7 @@ type settings struct {
 	files     string
 	keepGoing bool
 	echo      bool
+	narrate   bool
 	prompt    string
 }
 
@@ -92,6 +94,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fl.BoolVar(&st.keepGoing, "keep-going", false, "go on after a failing command")
 		fl.BoolVar(&st.keepGoing, "continue", false, "same as --keep-going")
 		fl.BoolVar(&st.echo, "echo", true, "print each command after the prompt before running it")
+		fl.BoolVar(&st.narrate, "narrate", false, `print a script's "## " comment lines before the command they precede`)
 		fl.StringVar(&st.prompt, "prompt", "$ ", "the prompt echoed commands follow")
 	}
 	if err := fl.Parse(args[1:]); err != nil {
@@ -115,7 +118,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	// The scripts of one run share their files, as scripts run one after
 	// another share a disk.
-	opts := script.Options{ExitOnError: !st.keepGoing, Echo: st.echo, Prompt: st.prompt, Think: st.think, Workspace: script.NewWorkspace()}
+	opts := script.Options{ExitOnError: !st.keepGoing, Echo: st.echo, Narrate: st.narrate, Prompt: st.prompt, Think: st.think, Workspace: script.NewWorkspace()}
 	if st.think == 0 {
 		opts.Think = -1 // the flag's 0 means none; the Options' zero means the default
 	}

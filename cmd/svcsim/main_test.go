@@ -66,6 +66,12 @@ func TestRun(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "kind: ReplicaSet\n", string(b))
 	})
+	t.Run("narration", func(t *testing.T) {
+		n := writeScript(t, dir, "n.sh", "## Step one.\n# silent\necho one\n")
+		code, out, errOut := invoke(t, "", "run", "--narrate", n)
+		assert.Equal(t, 0, code, errOut)
+		assert.Equal(t, "\nStep one.\n$ echo one\none\n", out)
+	})
 	t.Run("later scripts read what earlier ones wrote", func(t *testing.T) {
 		w := writeScript(t, dir, "w.sh", "mkdir ~/svc && echo green > ~/svc/green.yaml\n")
 		r := writeScript(t, dir, "r.sh", "cat ~/svc/green.yaml\n")

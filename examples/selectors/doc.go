@@ -1,6 +1,6 @@
 // Command selectors is a runnable lesson on labels and label selectors, the
 // loose coupling between a Kubernetes Service and its Pods. It prints a
-// narrated kubectl session against a simulated cluster of nine Pods:
+// narrated kubectl session on a simulated cluster of nine Pods:
 //
 //   - a Service whose selector asks for zone=prod and version=1 picks the
 //     Pods that carry both labels;
@@ -14,7 +14,10 @@
 //   - a malformed selector is rejected with an error saying where it went
 //     wrong.
 //
-// It uses only the [github.com/svcsim/svcsim/selector] package. Run it from
+// Every "$ kubectl ..." line is a command the lesson runs, through the
+// svcsim shell, on a simulated three-node cluster with the endpoints
+// controller running, so the Service's endpoints follow the labels as the
+// lesson goes. The script is selectors.sh in this directory. Run it from
 // the repository root with:
 //
 //	go run ./examples/selectors
