@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -112,16 +113,74 @@ func notFound(rt *resourceType, ns, name string) error {
 	return &cluster.StatusError{Op: "get", Kind: rt.kind, Namespace: ns, Name: name, Err: cluster.ErrNotFound}
 }
 
+// manifestExtensions are the files kubectl reads from a directory.
+var manifestExtensions = []string{".json", ".yaml", ".yml"}
+
+// expandDirs replaces each directory among names by the manifests in it,
+// in name order, descending into subdirectories when recursive, as
+// kubectl's builder does; other names are kept as they are.
+func expandDirs(x *call, names []string, recursive bool) ([]string, error) {
+	if x.io.ReadDir == nil {
+		return names, nil
+	}
+	var out []string
+	var walk func(dir string, top bool) error
+	walk = func(dir string, top bool) error {
+		entries, err := x.io.ReadDir(dir)
+		if err != nil {
+			return err
+		}
+		found := 0
+		for _, e := range entries {
+			p := path.Join(dir, e.Name())
+			switch {
+			case e.IsDir():
+				if recursive {
+					if err := walk(p, false); err != nil {
+						return err
+					}
+				}
+			case slices.Contains(manifestExtensions, path.Ext(e.Name())):
+				out = append(out, p)
+				found++
+			}
+		}
+		if top && found == 0 && !recursive {
+			return fmt.Errorf("error reading [%s]: recognized file extensions are %v", dir, manifestExtensions)
+		}
+		return nil
+	}
+	for _, name := range names {
+		if name == "-" || strings.Contains(name, "://") {
+			out = append(out, name)
+			continue
+		}
+		dir := path.Clean(name)
+		if _, err := x.io.ReadDir(dir); err != nil {
+			out = append(out, name) // a file, or nothing: reading it will say
+			continue
+		}
+		if err := walk(dir, true); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // readFiles reads every -f argument as kubectl's builder does: "-" is
-// standard input (read once; a second "-" reads nothing more), anything
-// else a file through IO.ReadFile. ReadFile cannot list a directory, so
-// only files can be named; URLs are not fetched. A path that cannot be
-// read is an error before anything is done, as kubectl's are; every such
-// path is reported.
+// standard input (read once; a second "-" reads nothing more), a directory
+// its manifests (see expandDirs), anything else a file through
+// IO.ReadFile; URLs are not fetched. A path that cannot be read is an
+// error before anything is done, as kubectl's are; every such path is
+// reported.
 func readFiles(x *call, names []string) ([]Document, error) {
 	var docs []Document
 	var errs []error
 	stdinRead := false
+	names, err := expandDirs(x, names, x.flags.Bool("recursive"))
+	if err != nil {
+		return nil, err
+	}
 	for _, name := range names {
 		var data []byte
 		source := name
@@ -152,7 +211,7 @@ func readFiles(x *call, names []string) ([]Document, error) {
 				errs = append(errs, fmt.Errorf("the path %q does not exist", name))
 				continue
 			case err != nil:
-				errs = append(errs, fmt.Errorf("the path %q cannot be accessed: %v (svcsim reads files one by one; a directory cannot be listed)", name, err))
+				errs = append(errs, fmt.Errorf("the path %q cannot be accessed: %v", name, err))
 				continue
 			}
 			data = b

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -49,12 +50,16 @@ func newMutEnv(t *testing.T, cfg cluster.Config) *mutEnv {
 // and exit status.
 func (e *mutEnv) run(stdin string, args ...string) (string, string, int) {
 	var out, errOut bytes.Buffer
+	files := fstest.MapFS{}
+	for name, v := range e.files {
+		files[name] = &fstest.MapFile{Data: []byte(v)}
+	}
 	code := e.k.Exec(IO{In: strings.NewReader(stdin), Out: &out, Err: &errOut, ReadFile: func(name string) ([]byte, error) {
 		if v, ok := e.files[name]; ok {
 			return []byte(v), nil
 		}
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
-	}}, args...)
+	}, ReadDir: func(name string) ([]fs.DirEntry, error) { return fs.ReadDir(files, name) }}, args...)
 	return out.String(), errOut.String(), code
 }
 

@@ -162,3 +162,25 @@ func TestCreateFromFiles(t *testing.T) {
 		})
 	}
 }
+
+// A directory applies its manifests in name order, and with -R those of
+// its subdirectories too; a directory without manifests is an error.
+func TestApplyDirectory(t *testing.T) {
+	e := newMutEnv(t, cluster.Config{})
+	e.files["m/a.yaml"] = e.files["svc.yaml"]
+	e.files["m/b.yaml"] = e.files["bgsvc.yaml"]
+	e.files["m/notes.txt"] = "not a manifest"
+	e.files["m/sub/blue.yaml"] = e.files["blue.yaml"]
+	e.files["empty/notes.txt"] = "nothing"
+	out, errOut, code := e.run("", "apply", "-f", "m")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "service/testweb created\nservice/blue-green-svc created\n", out)
+	out, errOut, code = e.run("", "apply", "-R", "-f", "m/")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "service/testweb unchanged\nservice/blue-green-svc unchanged\nreplicaset.apps/blue-rs created\n", out)
+	before := e.s.Digest()
+	_, errOut, code = e.run("", "apply", "-f", "empty")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "error: error reading [empty]: recognized file extensions are [.json .yaml .yml]\n", errOut)
+	assert.Equal(t, before, e.s.Digest())
+}

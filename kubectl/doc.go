@@ -23,9 +23,9 @@
 // delete, label, annotate, scale, set image|selector, patch, rollout) act
 // as kubectl's do: objects are changed one by one and a failure is
 // reported after the others are done, with kubectl's messages and exit
-// status. What svcsim does its own way: -f reads files and standard input
-// only (IO.ReadFile cannot list a directory, so -R has nothing to do, and
-// URLs are not fetched); --dry-run=server is refused, since the store
+// status. What svcsim does its own way: -f reads files, standard input
+// and directories (through IO.ReadDir; -R descends into subdirectories),
+// and does not fetch URLs; --dry-run=server is refused, since the store
 // cannot validate without writing; `delete` waits (--wait, the default)
 // by running the simulation until the objects are gone, so a pod's
 // graceful termination takes its virtual time, and `rollout status` runs

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"sort"
 	"strings"
 )
@@ -18,6 +19,9 @@ type IO struct {
 	// refuses every file, so only "-f -" works. svcsim run gives a
 	// script's in-memory files here, never the host's.
 	ReadFile func(name string) ([]byte, error)
+	// ReadDir lists a directory a command names (`apply -f manifests/`),
+	// sorted by name; nil (or an error) means the name is not a directory.
+	ReadDir func(name string) ([]fs.DirEntry, error)
 }
 
 // command is one verb (or sub-verb) of kubectl's command line.

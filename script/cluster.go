@@ -29,6 +29,7 @@ func ClusterEnv(c *svcsim.Cluster, files fs.FS) Env {
 			return k.Exec(kubectl.IO{
 				In: call.Stdin, Out: call.Stdout, Err: call.Stderr,
 				ReadFile: func(name string) ([]byte, error) { return fs.ReadFile(call.Files, call.Name(name)) },
+				ReadDir:  func(name string) ([]fs.DirEntry, error) { return fs.ReadDir(call.Files, call.Name(name)) },
 			}, call.Args...)
 		},
 		Advance: c.RunFor,
