@@ -134,9 +134,17 @@ func kubectlForm(v any, t reflect.Type) any {
 			}
 			x[k] = kubectlForm(x[k], ft)
 		}
+		// svcsim's own SIGTERM field prints only when it is not the
+		// default, so a pod reads as kubectl shows it and, applied back,
+		// defaults to the same.
+		if t == podSpecType && x["x-svcsim-onSIGTERM"] == string(cluster.SigtermExit) {
+			delete(x, "x-svcsim-onSIGTERM")
+		}
 	}
 	return v
 }
+
+var podSpecType = reflect.TypeFor[cluster.PodSpec]()
 
 // Encode writes obj as `kubectl get KIND NAME -o yaml|json` prints it.
 // What it writes decodes ([Decode]) back to the same object, apart from

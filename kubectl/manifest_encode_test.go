@@ -3,6 +3,7 @@ package kubectl_test
 import (
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,4 +167,26 @@ func TestUnstructured(t *testing.T) {
 	assert.Equal(t, int64(80), port["containerPort"])
 	assert.Equal(t, "Pod", m["kind"])
 	assert.Nil(t, m["metadata"].(map[string]any)["creationTimestamp"])
+}
+
+// svcsim's SIGTERM extension prints only when it differs from the
+// default, and either way the printed pod decodes to the same spec.
+func TestEncodeSIGTERMExtension(t *testing.T) {
+	for _, tt := range []struct {
+		on    cluster.SigtermBehavior
+		shown bool
+	}{{cluster.SigtermExit, false}, {cluster.SigtermDrain, true}, {cluster.SigtermIgnore, true}} {
+		p := &cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: "web"},
+			Spec: cluster.PodSpec{OnSIGTERM: tt.on, Containers: []cluster.Container{{Name: "web", Image: "nginx"}}}}
+		var b bytes.Buffer
+		require.NoError(t, kubectl.Encode(&b, kubectl.FormatYAML, p))
+		assert.Equal(t, tt.shown, strings.Contains(b.String(), "x-svcsim-onSIGTERM"), "%s:\n%s", tt.on, b.String())
+		objs, err := kubectl.DecodeObjects("web.yaml", b.Bytes())
+		require.NoError(t, err)
+		got := objs[0].(*cluster.Pod).Spec.OnSIGTERM
+		if got == "" {
+			got = cluster.SigtermExit // the store's default
+		}
+		assert.Equal(t, tt.on, got)
+	}
 }
