@@ -96,6 +96,40 @@ func outputOf(x *call) (string, error) {
 	return "", fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: %s", o, strings.Join(printFormats, ","))
 }
 
+// making is how a making verb (create, expose, run) was asked to act:
+// its --dry-run strategy and its -o format, both checked before anything
+// is built.
+type making struct {
+	dry    dryRun
+	output string
+}
+
+func makingOf(x *call) (making, error) {
+	dry, err := dryRunOf(x)
+	if err != nil {
+		return making{}, err
+	}
+	output, err := outputOf(x)
+	return making{dry, output}, err
+}
+
+// make creates obj, unless this is a client dry run, and prints it as
+// printMade does; why wraps the store's refusal in the verb's words (nil
+// keeps it as it is).
+func (m making) make(c *Client, x *call, obj cluster.Object, op string, why func(error) error) error {
+	if m.dry == dryRunClient {
+		return printMade(x, m.output, obj, op, m.dry)
+	}
+	o, err := c.s.Create(obj)
+	if err != nil {
+		if why != nil {
+			return why(err)
+		}
+		return err
+	}
+	return printMade(x, m.output, o, op, m.dry)
+}
+
 // printMade prints an object a verb made (or would make), as kubectl's
 // PrintFlags do: the manifest for -o yaml|json, KIND/NAME for -o name, or
 // "KIND/NAME <op>" with "(dry run)" after a client dry run.
@@ -193,24 +227,13 @@ func runCreateDeployment(c *Client, x *call) error {
 	if len(images) > 1 && len(command) > 0 {
 		return errors.New("cannot specify multiple --image options and command")
 	}
-	dry, err := dryRunOf(x)
-	if err != nil {
-		return err
-	}
-	output, err := outputOf(x)
+	m, err := makingOf(x)
 	if err != nil {
 		return err
 	}
 	d := generatedDeployment(c, name, images, command, int32(x.flags.Int("replicas")), int32(x.flags.Int("port")))
-	if dry == dryRunClient {
-		return printMade(x, output, d, "created", dry)
-	}
-	o, err := c.s.Create(d)
-	if err != nil {
-		// kubectl wraps the apiserver's answer in its own words.
-		return fmt.Errorf("failed to create deployment: %s", err)
-	}
-	return printMade(x, output, o, "created", dry)
+	// kubectl wraps the apiserver's answer in its own words.
+	return m.make(c, x, d, "created", func(err error) error { return fmt.Errorf("failed to create deployment: %s", err) })
 }
 
 // generatedDeployment is what `kubectl create deployment` sends: labels
@@ -274,23 +297,11 @@ func createNamespaceCommand() *command {
 			if err != nil {
 				return err
 			}
-			dry, err := dryRunOf(x)
+			m, err := makingOf(x)
 			if err != nil {
 				return err
 			}
-			output, err := outputOf(x)
-			if err != nil {
-				return err
-			}
-			ns := &cluster.Namespace{ObjectMeta: cluster.ObjectMeta{Name: name}}
-			if dry == dryRunClient {
-				return printMade(x, output, ns, "created", dry)
-			}
-			o, err := c.s.Create(ns)
-			if err != nil {
-				return err
-			}
-			return printMade(x, output, o, "created", dry)
+			return m.make(c, x, &cluster.Namespace{ObjectMeta: cluster.ObjectMeta{Name: name}}, "created", nil)
 		},
 	}
 }

@@ -55,11 +55,7 @@ func runCreateService(c *Client, x *call, typ cluster.ServiceType) error {
 	if err != nil {
 		return err
 	}
-	dry, err := dryRunOf(x)
-	if err != nil {
-		return err
-	}
-	output, err := outputOf(x)
+	m, err := makingOf(x)
 	if err != nil {
 		return err
 	}
@@ -96,14 +92,7 @@ func runCreateService(c *Client, x *call, typ cluster.ServiceType) error {
 			Protocol: cluster.ProtocolTCP, NodePort: int32(nodePort), // kubectl narrows the int as Go does
 		})
 	}
-	if dry == dryRunClient {
-		return printMade(x, output, svc, "created", dry)
-	}
-	o, err := c.s.Create(svc)
-	if err != nil {
-		return fmt.Errorf("failed to create %s service: %s", typ, err)
-	}
-	return printMade(x, output, o, "created", dry)
+	return m.make(c, x, svc, "created", func(err error) error { return fmt.Errorf("failed to create %s service: %s", typ, err) })
 }
 
 // parseTCP reads one --tcp value, "port" or "port:targetPort", as kubectl's

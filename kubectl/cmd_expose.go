@@ -32,11 +32,7 @@ func exposeCommand() *command {
 // selector, ports and labels taken from the object unless the flags give
 // them.
 func runExpose(c *Client, x *call) error {
-	dry, err := dryRunOf(x)
-	if err != nil {
-		return err
-	}
-	output, err := outputOf(x)
+	m, err := makingOf(x)
 	if err != nil {
 		return err
 	}
@@ -53,7 +49,7 @@ func runExpose(c *Client, x *call) error {
 		}
 	}
 	for _, r := range refs {
-		if err := exposeOne(c, x, r, dry, output); err != nil {
+		if err := exposeOne(c, x, r, m); err != nil {
 			return err
 		}
 	}
@@ -67,7 +63,7 @@ type exposable struct {
 	protocols map[string][]string // each port's protocols, in order
 }
 
-func exposeOne(c *Client, x *call, r resourceRef, dry dryRun, output string) error {
+func exposeOne(c *Client, x *call, r resourceRef, m making) error {
 	kind := r.typ.kind
 	obj, ok := c.s.Get(kind, c.scope(kind), r.name)
 	if !ok {
@@ -112,14 +108,7 @@ func exposeOne(c *Client, x *call, r resourceRef, dry dryRun, output string) err
 		return err
 	}
 	svc.Namespace = c.ns
-	if dry == dryRunClient {
-		return printMade(x, output, svc, "exposed", dry)
-	}
-	stored, err := c.s.Create(svc)
-	if err != nil {
-		return err
-	}
-	return printMade(x, output, stored, "exposed", dry)
+	return m.make(c, x, svc, "exposed", nil)
 }
 
 func cmpOr(a, b string) string {
