@@ -15,9 +15,9 @@ import (
 // rollWeb is kubernetes#43576's rolling update: four ready hostinfo pods
 // behind the Service web, 200 requests a second from the client pod, and
 // a new image set two seconds in. The pods have a readiness probe, as the
-// reporter's had. It returns the load's counts and, by pod, why requests
-// failed.
-func rollWeb(t *testing.T, seed uint64, opts ...func(*cluster.PodSpec)) (proxy.Counts, []string) {
+// reporter's had. It returns the world, the load's counts and, by pod, why
+// requests failed.
+func rollWeb(t *testing.T, seed uint64, opts ...func(*cluster.PodSpec)) (*world, proxy.Counts, []string) {
 	w := newWorld(t, seed, slowApp{})
 	app := selector.Set{"app": "web"}
 	opts = append([]func(*cluster.PodSpec){readiness(0)}, opts...)
@@ -29,7 +29,7 @@ func rollWeb(t *testing.T, seed uint64, opts ...func(*cluster.PodSpec)) (proxy.C
 	require.NoError(t, w.k.SetImage("web", "app", hostinfo2))
 	counts := w.finish()
 	w.waitRolledOut("web")
-	return counts, w.reasons(func(pod string) string {
+	return w, counts, w.reasons(func(pod string) string {
 		if old[pod] {
 			return "old pod"
 		}
@@ -47,7 +47,7 @@ func rollWeb(t *testing.T, seed uint64, opts ...func(*cluster.PodSpec)) (proxy.C
 // are reset.
 func TestK8s43576LosesRequestsWithoutPreStop(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
-		counts, reasons := rollWeb(t, seed)
+		_, counts, reasons := rollWeb(t, seed)
 		require.Positive(t, counts.Failed(), "seed %d: %+v", seed, counts)
 		assert.Subset(t, []string{"timed out from old pod", "connection reset from old pod"}, kinds(reasons),
 			"seed %d: every failure is an old pod that had already stopped: %v", seed, reasons)
@@ -63,8 +63,21 @@ func TestK8s43576LosesRequestsWithoutPreStop(t *testing.T) {
 // anything, so the same rolling update loses nothing.
 func TestK8s43576PreStopSleepLosesNone(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
-		counts, reasons := rollWeb(t, seed, preStopSleep(3))
+		_, counts, reasons := rollWeb(t, seed, preStopSleep(3))
 		assert.Zero(t, counts.Failed(), "seed %d: %+v %v", seed, counts, reasons)
 		assert.Equal(t, 4000, counts.Total(), "seed %d", seed)
 	}
+}
+
+// TestK8s43576SameSeedSameStory: an incident is a fixed story, not a
+// flaky one: run again with the same seed, the failing rolling update
+// loses the same requests the same way, event for event.
+func TestK8s43576SameSeedSameStory(t *testing.T) {
+	w1, c1, r1 := rollWeb(t, 7)
+	w2, c2, r2 := rollWeb(t, 7)
+	require.Positive(t, c1.Failed())
+	assert.Equal(t, c1, c2)
+	assert.Equal(t, r1, r2)
+	assert.Equal(t, w1.failed, w2.failed)
+	assert.Equal(t, w1.Digest(), w2.Digest())
 }
