@@ -9,6 +9,10 @@ package cluster
 // as Nodes and Namespaces do.
 func ClusterScoped(kind Kind) bool { return clusterScoped(kind) }
 
+// StoredKind reports whether the store holds objects of kind: "Pod" is
+// one, "pod" and "ConfigMap" are not.
+func StoredKind(kind Kind) bool { return storedKind(kind) }
+
 // Resource is the lowercase singular resource name of kind that kubectl
 // prints in its messages: "pod", "deployment", "endpointslice".
 func Resource(kind Kind) string { return resource(kind) }

@@ -224,6 +224,9 @@ func (k *Client) Label(kind cluster.Kind, name string, args ...string) error {
 // before any is changed, so a failure changes nothing.
 func (k *Client) LabelSelected(kind cluster.Kind, sel string, args ...string) error {
 	k.check()
+	if err := knownKind(kind); err != nil {
+		return err
+	}
 	parsed, err := selector.Parse(sel)
 	if err != nil {
 		return err
@@ -237,6 +240,15 @@ func (k *Client) LabelSelected(kind cluster.Kind, sel string, args ...string) er
 		return nil
 	}
 	return k.label(kind, names, args)
+}
+
+// knownKind refuses a kind the store does not hold, so that a selection
+// over it is an error rather than a silent match of nothing.
+func knownKind(kind cluster.Kind) error {
+	if !cluster.StoredKind(kind) {
+		return fmt.Errorf("%w: the server doesn't have a resource type %q", ErrUsage, kind)
+	}
+	return nil
 }
 
 func (k *Client) scope(kind cluster.Kind) string {
@@ -324,6 +336,9 @@ func (k *Client) Delete(kind cluster.Kind, name string, opts cluster.DeleteOptio
 // (kubectl delete KIND -l SEL).
 func (k *Client) DeleteSelected(kind cluster.Kind, sel string, opts cluster.DeleteOptions) error {
 	k.check()
+	if err := knownKind(kind); err != nil {
+		return err
+	}
 	parsed, err := selector.Parse(sel)
 	if err != nil {
 		return err

@@ -58,3 +58,17 @@ func TestNewNeedsASimFromClusterNew(t *testing.T) {
 	assert.Equal(t, "default", kubectl.New(s, "").Namespace(), `"" means default`)
 	assert.Equal(t, "kube-system", kubectl.New(s, "kube-system").Namespace())
 }
+
+// A selection over a kind the store does not hold is an error, not a
+// silent match of nothing (cluster.Kind("pod") is not cluster.KindPod).
+func TestSelectedVerbsRefuseUnknownKinds(t *testing.T) {
+	s, err := cluster.New(cluster.Config{Seed: 1})
+	require.NoError(t, err)
+	k := kubectl.New(s, "default")
+	before := s.Digest()
+	err = k.LabelSelected("pod", "app=web", "method=blue-green")
+	require.ErrorIs(t, err, kubectl.ErrUsage)
+	assert.EqualError(t, err, `kubectl: invalid arguments: the server doesn't have a resource type "pod"`)
+	require.ErrorIs(t, k.DeleteSelected("ConfigMap", "app=web", cluster.DeleteOptions{}), kubectl.ErrUsage)
+	assert.Equal(t, before, s.Digest())
+}
