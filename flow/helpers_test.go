@@ -95,4 +95,3 @@ func failingApp() proxy.App {
 		return proxy.Reply{Body: in.Pod.Name + " " + in.Pod.IP}
 	}}
 }
-
