@@ -69,17 +69,33 @@ func (r *run) log(format string, args ...any) {
 	r.events = append(r.events, Event{At: r.c.Now(), What: fmt.Sprintf(format, args...)})
 }
 
-// until runs the simulation event by event until cond holds, so that the
-// flow acts at the very event that made it true, as a watching controller
-// would. It gives up with ErrTimeout after the run's timeout of virtual
-// time, or when nothing is left to happen and cond still fails.
+// checkEvery is how often, in virtual time, a wait looks at the cluster
+// again while events run: a flow notices a change within a millisecond,
+// as a watching controller would within its own lag, without listing the
+// store after every request of a load.
+const checkEvery = time.Millisecond
+
+// until runs the simulation event by event until cond holds, looking at
+// most once per checkEvery of virtual time, so that the flow acts right
+// after the event that made it true. It gives up with ErrTimeout after the
+// run's timeout of virtual time, or when nothing is left to happen and
+// cond still fails.
 func (r *run) until(what string, cond func() bool) error {
-	deadline := r.c.Now().Add(r.timeout)
+	start := r.c.Now()
+	deadline := start.Add(r.timeout)
 	limit := r.c.Config().SettleLimit
+	checked := start
 	for n := 0; !cond(); n++ {
-		if r.c.Now() > deadline || n >= limit || !r.c.Step() {
-			return fmt.Errorf("%w: %s (waited %s)", ErrTimeout, what, r.c.Now().Sub(deadline.Add(-r.timeout)))
+		for {
+			if r.c.Now() > deadline || n >= limit || !r.c.Step() {
+				return fmt.Errorf("%w: %s (waited %s)", ErrTimeout, what, r.c.Now().Sub(start))
+			}
+			n++
+			if r.c.Now().Sub(checked) >= checkEvery {
+				break
+			}
 		}
+		checked = r.c.Now()
 	}
 	return nil
 }
