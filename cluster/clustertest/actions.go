@@ -56,8 +56,9 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// CreatePod creates a bare pod running Image, with its app port named
-// http, as `kubectl run` does (labels run=NAME when Labels is empty).
+// CreatePod creates a bare pod running Image, declaring port 9898 (not
+// named, so a Service's targetPort "http" misses it), as `kubectl run`
+// does, labelled run=NAME when Labels is empty.
 type CreatePod struct {
 	Namespace, Name, Image string
 	Labels                 selector.Set
@@ -71,7 +72,7 @@ func (a CreatePod) pod() *cluster.Pod {
 	if len(labels) == 0 {
 		labels = selector.Set{"run": a.Name}
 	}
-	c := cluster.Container{Name: a.Name, Image: a.Image, Ports: []cluster.ContainerPort{{Name: "http", ContainerPort: AppPort}}}
+	c := cluster.Container{Name: a.Name, Image: a.Image, Ports: []cluster.ContainerPort{{ContainerPort: AppPort}}}
 	if a.Probe {
 		c.ReadinessProbe = &cluster.Probe{PeriodSeconds: 1}
 	}
