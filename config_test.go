@@ -28,8 +28,9 @@ func TestConfigHasEveryClusterField(t *testing.T) {
 }
 
 // fill sets v, and what it holds, to values other than the zero value:
-// what a forgotten field in a conversion would lose. Interfaces and funcs
-// are left alone, as nothing generic can make one.
+// what a forgotten field in a conversion would lose. Interfaces are left
+// alone, as nothing generic can make one; a func gets one that returns
+// zero values.
 func fill(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Bool:
@@ -46,6 +47,14 @@ func fill(v reflect.Value) {
 	case reflect.Pointer:
 		v.Set(reflect.New(v.Type().Elem()))
 		fill(v.Elem())
+	case reflect.Func:
+		v.Set(reflect.MakeFunc(v.Type(), func([]reflect.Value) []reflect.Value {
+			out := make([]reflect.Value, v.Type().NumOut())
+			for i := range out {
+				out[i] = reflect.Zero(v.Type().Out(i))
+			}
+			return out
+		}))
 	case reflect.Struct:
 		for i := range v.NumField() {
 			if v.Type().Field(i).IsExported() {
@@ -67,6 +76,10 @@ func TestConfigConvertsEveryClusterField(t *testing.T) {
 			want := ours.FieldByName(name)
 			require.True(t, want.IsValid(), "svcsim.Config lacks %s", name)
 			require.False(t, got.Field(i).IsZero(), "the test gave %s no value", name)
+			if want.Kind() == reflect.Func {
+				assert.Equal(t, want.Pointer(), got.Field(i).Pointer(), "%s is another func", name)
+				return
+			}
 			assert.Equal(t, want.Interface(), got.Field(i).Interface())
 		})
 	}

@@ -1,6 +1,8 @@
 package svcsim
 
 import (
+	"math/rand/v2"
+
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/dns"
 	"github.com/svcsim/svcsim/endpoints"
@@ -46,6 +48,9 @@ type Config struct {
 	// LoadBalancerIPs is the pool LoadBalancer Services take their external
 	// address from; empty leaves them <pending>.
 	LoadBalancerIPs []string
+	// Source, when set, feeds every random stream; it is for test kits
+	// (see [cluster.Config.Source]).
+	Source func(name string) rand.Source
 
 	// Endpoints configures the endpoints controller.
 	Endpoints endpoints.Options
@@ -73,6 +78,7 @@ func (cfg Config) cluster() cluster.Config {
 		ServiceCIDR:      cfg.ServiceCIDR,
 		NodePortRange:    cfg.NodePortRange,
 		LoadBalancerIPs:  cfg.LoadBalancerIPs,
+		Source:           cfg.Source,
 	}
 }
 

@@ -3,6 +3,7 @@ package cluster
 import (
 	"hash/fnv"
 	"math/rand/v2"
+	"reflect"
 	"strconv"
 )
 
@@ -26,7 +27,7 @@ func (s *Sim) Stream(name string) *rand.Rand {
 	if s.streams == nil {
 		s.streams = map[string]*rand.Rand{}
 	}
-	r := rand.New(rand.NewPCG(streamSeed(s.cfg.Seed, name)))
+	r := newStream(&s.cfg, name, func() rand.Source { return rand.NewPCG(streamSeed(s.cfg.Seed, name)) })
 	s.streams[name] = r
 	return r
 }
@@ -37,6 +38,27 @@ func (s *Sim) Stream(name string) *rand.Rand {
 func (s *Sim) Rand() *rand.Rand {
 	s.check()
 	return s.Stream("user")
+}
+
+// newStream makes the stream called name: from cfg.Source when it gives
+// one, else from seeded, the PCG the seed gives that name.
+func newStream(cfg *Config, name string, seeded func() rand.Source) *rand.Rand {
+	if cfg.Source != nil {
+		if src := cfg.Source(name); src != nil && !nilSource(src) {
+			return rand.New(src)
+		}
+	}
+	return rand.New(seeded())
+}
+
+// nilSource reports whether src is a typed nil (a nil *rand.PCG, say),
+// which satisfies rand.Source but panics when drawn from.
+func nilSource(src rand.Source) bool {
+	switch v := reflect.ValueOf(src); v.Kind() {
+	case reflect.Func, reflect.Pointer, reflect.Map, reflect.Slice, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
 }
 
 // streamSeed derives a PCG seed from the simulation's seed and a stream's

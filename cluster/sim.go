@@ -64,6 +64,15 @@ type Config struct {
 	// cluster. The addresses must be distinct unicast host addresses outside
 	// the PodCIDR and ServiceCIDR, and not a node's.
 	LoadBalancerIPs []string
+	// Source, when set, is where every stream draws from instead of the
+	// PCG that Seed would give it: Source(name) is asked once for each
+	// stream ([Sim.Stream]'s names, and "apiserver" for the apiserver's),
+	// and a nil answer keeps the seeded PCG for that name. It is for test
+	// kits that feed the simulation from a property tester's data so that
+	// failures shrink in their timings and picks (cluster/clustertest's
+	// RapidSource). Streams stay independent only if the sources are: one
+	// shared source makes every draw shift what every later one gets.
+	Source func(name string) rand.Source
 }
 
 // ErrConfig is wrapped by every error [New] returns.
@@ -177,7 +186,7 @@ func New(cfg Config) (*Sim, error) {
 	}
 	s := &Sim{
 		cfg:      cfg,
-		rand:     rand.New(rand.NewPCG(cfg.Seed, 0x5ec5eed)),
+		rand:     newStream(&cfg, "apiserver", func() rand.Source { return rand.NewPCG(cfg.Seed, 0x5ec5eed) }),
 		trace:    newTrace(cfg.TraceCapacity),
 		store:    newStore(),
 		kubelets: map[string]*kubelet{},

@@ -11,7 +11,6 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/svcsim/svcsim/cluster"
-	"github.com/svcsim/svcsim/cluster/clustertest"
 	"github.com/svcsim/svcsim/selector"
 )
 
@@ -202,13 +201,31 @@ func layout(name string, group string, eps []cluster.Endpoint) string {
 // leave the same slices with the same endpoints in the same order (new
 // slices aside, whose names are drawn at random), which the incremental
 // controller must reach from the changes alone.
+// tracedSim builds a cluster that prints its trace if the test fails, as
+// clustertest.New does; an in-package test cannot import clustertest,
+// which imports this package through svcsim.
+func tracedSim(t *rapid.T, cfg cluster.Config) *cluster.Sim {
+	s, err := cluster.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			var b strings.Builder
+			_ = s.WriteTrace(&b)
+			t.Logf("cluster trace (seed %d, digest %s):\n%s", cfg.Seed, s.Digest(), b.String())
+		}
+	})
+	return s
+}
+
 func TestSlicesAsTheReconcilerLaysThemOut(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		timing := cluster.Instant()
 		if rapid.Bool().Draw(t, "realistic") {
 			timing = cluster.Realistic()
 		}
-		s := clustertest.New(t, cluster.Config{Seed: rapid.Uint64().Draw(t, "seed"), Timing: timing, Zones: []string{"a", "b"}})
+		s := tracedSim(t, cluster.Config{Seed: rapid.Uint64().Draw(t, "seed"), Timing: timing, Zones: []string{"a", "b"}})
 		max := rapid.IntRange(1, 4).Draw(t, "maxPerSlice")
 		c, err := Start(s, Options{MaxEndpointsPerSlice: max})
 		if err != nil {

@@ -1,7 +1,46 @@
-// Package clustertest helps tests that drive a simulated cluster: it builds
-// one bound to a test and, when the test fails, prints the event trace, so
-// that a failure shows what happened and when rather than just what was
-// wrong at the end.
+// Package clustertest helps tests that drive a simulated cluster, and
+// property tests of rollout logic written with rapid (pgregory.net/rapid).
+//
+// [New] and [Build] make a cluster bound to a test that, when the test
+// fails, prints the end of the event trace, so that a failure shows what
+// happened and when rather than just what was wrong at the end.
+//
+// # Generators
+//
+// [Config], [Timing], [ProxyOptions] and [Namespaces] draw clusters (1 to
+// 5 nodes, lag profiles within documented bounds); [Labels], [Selector],
+// [Pod], [ReplicaSet], [Deployment], [Service] and [ServicePorts] draw
+// objects from small alphabets, so that selectors match and names
+// collide; [ActionOf], [Actions] and [RunActions] draw [Action]s — create,
+// delete and relabel pods, scale, set an image, change a Service's
+// selector or ports, readiness failures, crashes, node outages, time
+// passing, load — aimed at a cluster's objects. An action prints as the
+// kubectl command that does the same, so a failing sequence reads as a
+// script ([Script]).
+//
+// # Randomness that shrinks
+//
+// [NewCluster] builds a drawn cluster whose random streams (lags,
+// container starts, kube-proxy's picks, load arrivals) draw from rapid's
+// data through [RapidSource], so a failure shrinks in its timings and
+// picks as well as in its actions, and the same rapid data gives the same
+// run.
+//
+// # Invariants
+//
+// [UniqueIPs], [EndpointsMatch], [ProxiesMatch], [ReplicaSetsConverge],
+// [NoAnswerFromGonePods], [ZeroFailures] and [ShareWithin] each return a
+// [*Violation] saying what is wrong; [ServiceNeverEmpty] and
+// [RollingBounds] are [Checker]s with memory, meant to be checked after
+// every event. None of them draws randomness or changes anything, so
+// checking leaves the run and its digest as they would have been.
+//
+// Property tests here use rapid's default of 100 cases; run more with
+//
+//	go test ./cluster/clustertest -rapid.checks=10000
+//
+// and replay a failure with the -rapid.seed or -rapid.failfile rapid
+// prints.
 package clustertest
 
 import (

@@ -1,0 +1,5 @@
+package clustertest_test
+
+import "github.com/svcsim/svcsim/selector"
+
+var clustertestEverything = selector.Everything()

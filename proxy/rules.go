@@ -1,0 +1,45 @@
+package proxy
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/svcsim/svcsim/cluster"
+)
+
+// Rule is one destination a node's kube-proxy has programmed, as its last
+// sync left it: what iptables-save would list for that address.
+type Rule struct {
+	// IP, Port and Protocol are the destination the rule matches: a
+	// cluster IP, a node's IP with a NodePort, a load-balancer or an
+	// external IP.
+	IP       string
+	Port     int32
+	Protocol cluster.Protocol
+	// Service is the Service the rule belongs to, "namespace/name".
+	Service string
+	// Reject is true when the Service has no usable endpoint at all, so
+	// connections are refused at once.
+	Reject bool
+	// External marks NodePort, load-balancer and external-IP rules; Local
+	// marks a Local traffic policy.
+	External, Local bool
+	// Endpoints are the endpoints a new connection is sent to, in
+	// kube-proxy's order.
+	Endpoints []Endpoint
+}
+
+// Rules returns the rules the proxy programmed at its last sync, sorted by
+// IP, port and protocol. It reads only: it draws nothing and changes no
+// pick state, so a check may call it at any time.
+func (n *Node) Rules() []Rule {
+	out := make([]Rule, 0, len(n.rules))
+	for d, r := range n.rules {
+		out = append(out, Rule{IP: d.ip, Port: d.port, Protocol: d.proto, Service: r.service,
+			Reject: r.reject, External: r.external, Local: r.local, Endpoints: r.backends.Endpoints()})
+	}
+	slices.SortFunc(out, func(a, b Rule) int {
+		return cmp.Or(cmp.Compare(a.IP, b.IP), cmp.Compare(a.Port, b.Port), cmp.Compare(a.Protocol, b.Protocol))
+	})
+	return out
+}
