@@ -551,6 +551,7 @@ func TestObserveMisuse(t *testing.T) {
 // TestObserveChangesNothingProperty holds, for drawn seeds and check
 // periods, that timed and per-event checks change nothing, and come at
 // exactly the multiples of the period.
+// Run with -rapid.checks=10000 for a longer search.
 func TestObserveChangesNothingProperty(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		seed := rapid.Uint64().Draw(rt, "seed")

@@ -295,3 +295,25 @@ func TestSharesBlueGreenFlip(t *testing.T) {
 	// A Service with no endpoints, or none at all, has no shares.
 	assert.Empty(t, c.Proxies.Node("node-1").Shares("default", "nothing", nil))
 }
+
+// TestDoStopsAtAFailedCheck holds that Do, which runs the simulation
+// until its answer, stops where a check fails and returns the failure.
+func TestDoStopsAtAFailedCheck(t *testing.T) {
+	c, err := svcsim.New(svcsim.Config{Seed: 1, Timing: cluster.Realistic()})
+	require.NoError(t, err)
+	_, err = c.Kubectl("default").Run("web", kubectl.RunOptions{Image: "nginx", Port: 80})
+	require.NoError(t, err)
+	require.NoError(t, c.Settle())
+	pod, ok := cluster.GetAs[*cluster.Pod](c.Sim, "default", "web")
+	require.True(t, ok)
+	broken := fmt.Errorf("broken")
+	stop := c.Observe(cluster.Observer{AfterEvent: func(cluster.TraceEntry) error { return broken }})
+	_, err = c.Proxies.Do(proxy.Request{From: proxy.FromNode("node-1"), URL: pod.Status.PodIP + ":80"})
+	var oe *cluster.ObservedError
+	require.ErrorAs(t, err, &oe)
+	require.ErrorIs(t, err, broken)
+	stop()
+	r, err := c.Proxies.Do(proxy.Request{From: proxy.FromNode("node-1"), URL: pod.Status.PodIP + ":80"})
+	require.NoError(t, err)
+	require.Equal(t, proxy.Answered, r.Outcome)
+}
