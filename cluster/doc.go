@@ -51,6 +51,17 @@
 // under ClientIP affinity it records the client, as a real connection
 // would. Your own controllers should take a stream of their own by name.
 //
+// # Observing a run
+//
+// [Sim.Observe] installs checks that run as the loop runs: after every
+// event, after every store write, and at every multiple of a period of
+// virtual time. A property test checks its invariants there instead of
+// stepping by hand, and the first check to fail stops the run with an
+// [*ObservedError] right where it failed. Checks only read: a write from
+// inside one fails with [ErrObserving], and timed checks are made as the
+// clock passes their instants, not as events, so observing leaves the
+// trace and the digest exactly as they are.
+//
 // # Timing
 //
 // How long things take is [Config.Timing]. The default, [Instant], delivers

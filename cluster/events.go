@@ -96,6 +96,7 @@ func (s *Sim) Events(namespace string) []Event {
 // refer to an object.
 func (s *Sim) Record(obj Object, typ, reason, message string) {
 	s.check()
+	s.notObserving("Record")
 	if isNilObject(obj) {
 		return
 	}

@@ -123,6 +123,9 @@ func (s *Sim) runtimeFor(namespace, name string) (*podRuntime, error) {
 // without a probe are not affected.
 func (s *Sim) FailReadiness(namespace, name string) error {
 	s.check()
+	if err := s.refuseObserving("fail readiness"); err != nil {
+		return err
+	}
 	return s.setReadinessFault(namespace, name, true)
 }
 
@@ -130,6 +133,9 @@ func (s *Sim) FailReadiness(namespace, name string) error {
 // successThreshold successes the pod is ready again.
 func (s *Sim) RecoverReadiness(namespace, name string) error {
 	s.check()
+	if err := s.refuseObserving("recover readiness"); err != nil {
+		return err
+	}
 	return s.setReadinessFault(namespace, name, false)
 }
 
@@ -155,6 +161,9 @@ func (s *Sim) setReadinessFault(namespace, name string, fail bool) error {
 // back-off: 10 s, doubling with each further crash up to 5 minutes.
 func (s *Sim) CrashContainer(namespace, name, container string) error {
 	s.check()
+	if err := s.refuseObserving("crash container"); err != nil {
+		return err
+	}
 	rt, err := s.runtimeFor(namespace, name)
 	if err != nil {
 		return err
@@ -220,6 +229,9 @@ var ErrNoNode = fmt.Errorf("cluster: no such node")
 // evict the pods afterwards.)
 func (s *Sim) NodeDown(name string) error {
 	s.check()
+	if err := s.refuseObserving("node down"); err != nil {
+		return err
+	}
 	n := s.node(name)
 	if n == nil {
 		return fmt.Errorf("%w: %q", ErrNoNode, name)
@@ -275,6 +287,9 @@ func (s *Sim) NodeReachable(name string) bool {
 // what happened to its pods while it was away, and resumes probing.
 func (s *Sim) NodeUp(name string) error {
 	s.check()
+	if err := s.refuseObserving("node up"); err != nil {
+		return err
+	}
 	n := s.node(name)
 	if n == nil {
 		return fmt.Errorf("%w: %q", ErrNoNode, name)

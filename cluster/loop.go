@@ -145,6 +145,7 @@ func (s *Sim) schedule(t Time, tr TraceEntry, idle bool, fn func()) {
 // error better caught at the call than when the timer fires.
 func (s *Sim) After(d time.Duration, component string, fn func()) {
 	s.check()
+	s.notObserving("After")
 	if fn == nil {
 		panic("cluster: After with a nil func")
 	}
@@ -157,6 +158,7 @@ func (s *Sim) After(d time.Duration, component string, fn func()) {
 // for ever. Like After, it panics if fn is nil.
 func (s *Sim) Background(d time.Duration, component string, fn func()) {
 	s.check()
+	s.notObserving("Background")
 	if fn == nil {
 		panic("cluster: Background with a nil func")
 	}
@@ -177,16 +179,30 @@ func (s *Sim) Pending() int {
 
 // Step runs the next scheduled event, advancing virtual time to it, and
 // reports whether there was one.
+//
+// When an [Observer] fails, Step returns false, having run the event the
+// failure followed (or, for a timed check, none), and so does every Step
+// after it until [Sim.ObservedErr] or a run call hands the failure over.
 func (s *Sim) Step() bool {
 	s.check()
-	if len(s.queue) == 0 {
+	s.notObserving("Step")
+	if len(s.queue) == 0 || s.obs.failed != nil {
 		return false
 	}
 	s.runNext()
-	return true
+	return s.obs.failed == nil
 }
 
+// runNext runs the next event, and the observers' checks before it (the
+// timed ones due earlier) and after it. A failed check stops it where it
+// is, recorded in s.obs.failed.
 func (s *Sim) runNext() {
+	if at := s.queue[0].at; s.obs.due < at {
+		s.observeTimes(at - 1)
+		if s.obs.failed != nil {
+			return
+		}
+	}
 	e := s.popEvent()
 	if !e.idle {
 		s.busy--
@@ -199,12 +215,16 @@ func (s *Sim) runNext() {
 	s.current = e.tr.Component
 	e.fn()
 	s.current = prev
+	if s.obs.hasEvent && s.obs.failed == nil {
+		s.observeEvent(e.tr)
+	}
 }
 
 // RunFor runs every event scheduled within the next d and leaves virtual
 // time at exactly now+d. It fails as [Sim.RunUntil] does.
 func (s *Sim) RunFor(d time.Duration) error {
 	s.check()
+	s.notObserving("RunFor")
 	return s.RunUntil(s.now.Add(d))
 }
 
@@ -216,8 +236,15 @@ func (s *Sim) RunFor(d time.Duration) error {
 // leaving virtual time at the last event it ran: without that bound, a
 // handler that reschedules itself at the current instant would keep it
 // from ever returning.
+//
+// An [Observer]'s failure stops it with an [*ObservedError], at the point
+// of failure.
 func (s *Sim) RunUntil(t Time) error {
 	s.check()
+	s.notObserving("RunUntil")
+	if err := s.takeObserved(); err != nil {
+		return err
+	}
 	t = min(t, EndOfTime-1)
 	limit := s.cfg.SettleLimit
 	for n := 0; len(s.queue) > 0 && s.queue[0].at <= t; n++ {
@@ -225,6 +252,14 @@ func (s *Sim) RunUntil(t Time) error {
 			return s.busyError(n, func(e event) bool { return e.at <= t })
 		}
 		s.runNext()
+		if err := s.takeObserved(); err != nil {
+			return err
+		}
+	}
+	if s.obs.due <= t {
+		if s.observeTimes(t); s.obs.failed != nil {
+			return s.takeObserved()
+		}
 	}
 	if t > s.now {
 		s.now = t
@@ -241,14 +276,33 @@ const DefaultSettleLimit = 10_000_000
 // that keeps passing, say). It returns a [*BusyError] naming what kept the
 // loop busy if that takes more than the configured SettleLimit events, as it
 // would with a controller that reschedules itself forever.
+//
+// An [Observer]'s failure stops it with an [*ObservedError], at the point
+// of failure. Timed checks run up to the instant it stops at, once nothing
+// else is due then.
 func (s *Sim) Settle() error {
 	s.check()
+	s.notObserving("Settle")
+	if err := s.takeObserved(); err != nil {
+		return err
+	}
 	limit := s.cfg.SettleLimit
 	for n := 0; s.busy > 0; n++ {
 		if n >= limit {
 			return s.busyError(n, func(e event) bool { return !e.idle })
 		}
 		s.runNext()
+		if err := s.takeObserved(); err != nil {
+			return err
+		}
+	}
+	upTo := s.now
+	if len(s.queue) > 0 && s.queue[0].at <= upTo {
+		upTo = s.queue[0].at - 1
+	}
+	if s.obs.due <= upTo {
+		s.observeTimes(upTo)
+		return s.takeObserved()
 	}
 	return nil
 }

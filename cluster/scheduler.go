@@ -129,6 +129,7 @@ func (s *Sim) bind(p *Pod, node string) bool {
 	s.put(np)
 	s.record(objectRef(KindPod, np.Namespace, np.Name), "Bind", node)
 	s.notify(Modified, np, old)
+	s.wrote("Bind", np)
 	s.emit(KindPod, np.Namespace, np.Name, EventNormal, "Scheduled", schedulerName,
 		fmt.Sprintf("Successfully assigned %s/%s to %s", np.Namespace, np.Name, node))
 	return true

@@ -104,6 +104,7 @@ type Sim struct {
 
 	store    store
 	watchers []*watcher
+	obs      observers // checks run as the loop runs; see Observe
 	eventLog eventLog
 
 	nodes    []*nodeState // in name order
@@ -195,6 +196,7 @@ func New(cfg Config) (*Sim, error) {
 
 		serviceIPs: newIPRange(svcCIDR),
 		nodePorts:  ports,
+		obs:        observers{due: EndOfTime},
 	}
 	s.bootstrap(plan)
 	if err := s.Settle(); err != nil {

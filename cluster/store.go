@@ -191,6 +191,9 @@ func ListAs[T Object](s *Sim, namespace string, sel selector.Selector) []T {
 // [*StatusError] and changes nothing.
 func (s *Sim) Create(obj Object) (Object, error) {
 	s.check()
+	if err := s.refuseObserving("create"); err != nil {
+		return nil, err
+	}
 	if isNilObject(obj) {
 		return nil, nilObjectError("create")
 	}
@@ -283,6 +286,7 @@ func (s *Sim) create(o Object, specValid bool) (Object, error) {
 	s.put(o)
 	s.record(objectRef(kind, m.Namespace, m.Name), "Create", "")
 	s.notify(Added, o, nil)
+	s.wrote("Create", o)
 	return o, nil
 }
 
@@ -390,6 +394,11 @@ func (s *Sim) newUID() string {
 
 // put stores o under a new resourceVersion.
 func (s *Sim) put(o Object) {
+	if s.obs.running {
+		// Every write comes through here: one the public calls did not
+		// refuse is a component's, reached from an observer somehow.
+		panic("cluster: store write from inside an observer, which may only read")
+	}
 	s.store.rv++
 	o.Meta().ResourceVersion = s.store.rv
 	m := o.Meta()
@@ -406,6 +415,9 @@ func (s *Sim) put(o Object) {
 // stored; on failure a [*StatusError], having changed nothing.
 func (s *Sim) Update(obj Object) (Object, error) {
 	s.check()
+	if err := s.refuseObserving("update"); err != nil {
+		return nil, err
+	}
 	return s.update(obj, false)
 }
 
@@ -417,6 +429,9 @@ func (s *Sim) Update(obj Object) (Object, error) {
 // [*StatusError] and changes nothing.
 func (s *Sim) UpdateStatus(obj Object) (Object, error) {
 	s.check()
+	if err := s.refuseObserving("update status"); err != nil {
+		return nil, err
+	}
 	return s.update(obj, true)
 }
 
@@ -507,6 +522,7 @@ func (s *Sim) write(obj Object, status bool) (Object, error) {
 	}
 	s.record(objectRef(kind, ns, m.Name), action, "")
 	s.notify(Modified, o, old)
+	s.wrote(action, o)
 	return o, nil
 }
 
@@ -521,6 +537,7 @@ func (s *Sim) updateStatusOwned(o, old Object) {
 	m := o.Meta()
 	s.record(objectRef(o.Kind(), m.Namespace, m.Name), "UpdateStatus", "")
 	s.notify(Modified, o, old)
+	s.wrote("UpdateStatus", o)
 }
 
 // DeleteOptions tune a delete, as kubectl delete's flags do.
@@ -550,6 +567,9 @@ var immortalNamespaces = map[string]bool{"default": true, "kube-system": true, "
 // [*StatusError] and changes nothing.
 func (s *Sim) Delete(kind Kind, namespace, name string, opts DeleteOptions) error {
 	s.check()
+	if err := s.refuseObserving("delete"); err != nil {
+		return err
+	}
 	if clusterScoped(kind) {
 		namespace = ""
 	} else if namespace == "" {
@@ -606,6 +626,7 @@ func (s *Sim) beginGracefulDelete(old *Pod, grace int64) {
 	s.put(p)
 	s.record(objectRef(KindPod, p.Namespace, p.Name), "Delete", fmt.Sprintf("graceful, %ds", grace))
 	s.notify(Modified, p, old)
+	s.wrote("Delete", p)
 }
 
 // remove takes an object out of the store for good.
@@ -619,6 +640,7 @@ func (s *Sim) remove(old Object) {
 	gone.Meta().ResourceVersion = s.store.rv
 	s.record(objectRef(old.Kind(), m.Namespace, m.Name), "Remove", "")
 	s.notify(Deleted, gone, nil)
+	s.wrote("Remove", gone)
 	if !clusterScoped(old.Kind()) {
 		s.maybeFinishNamespace(m.Namespace)
 	}
@@ -635,6 +657,7 @@ func (s *Sim) deleteNamespace(old *Namespace) {
 		s.put(ns)
 		s.record(objectRef(KindNamespace, "", ns.Name), "Delete", "")
 		s.notify(Modified, ns, old)
+		s.wrote("Delete", ns)
 	}
 	var victims []Object
 	for _, kind := range s.store.kinds() {

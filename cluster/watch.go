@@ -63,6 +63,7 @@ func (w *Watch) Stop() {
 // error, caught here rather than when the first change is delivered.
 func (s *Sim) Watch(name string, lag Lag, fn func(WatchEvent), kinds ...Kind) *Watch {
 	s.check()
+	s.notObserving("Watch")
 	checkWatch(lag, fn, kinds)
 	return s.watch(name, lag, nil, fn, kinds...)
 }
@@ -76,6 +77,7 @@ func (s *Sim) Watch(name string, lag Lag, fn func(WatchEvent), kinds ...Kind) *W
 // which saves two copies per watcher for every write.
 func (s *Sim) WatchShared(name string, lag Lag, fn func(WatchEvent), kinds ...Kind) *Watch {
 	s.check()
+	s.notObserving("WatchShared")
 	checkWatch(lag, fn, kinds)
 	return s.watchShared(name, lag, nil, fn, kinds...)
 }

@@ -68,6 +68,17 @@
 // Register your own [App] for an image — a canary that fails one request in
 // twenty, a slow one — and every pod running it answers that way.
 //
+// # Measurements
+//
+// Two measurements read the data plane without changing it.
+// [Proxies.MeasureProgramming] starts measuring network programming
+// latency, SIG-Scalability's SLI: from each change to which pods are a
+// Service's ready endpoints until each node's proxy has programmed it
+// ([Proxies.ProgrammingLatency], [Node.ProgrammingLatency]).
+// [Node.Shares] gives the share of each version among the endpoints a
+// node's rules hold right now: what a load's [Tally] should see, sync by
+// sync.
+//
 // # Load
 //
 // [Proxies.Generate] sends a steady or Poisson stream of requests while

@@ -60,6 +60,9 @@ type Proxies struct {
 	// slices: the next proxy that sees the same slices (the store's own
 	// snapshots, so the same pointers) reads the same endpoints from them.
 	ports map[portOf]portEndpoints
+	// measure follows network programming latency, once asked to; see
+	// MeasureProgramming.
+	measure *measure
 }
 
 // portOf names a Service port: the Service's key and the port's name.
@@ -306,6 +309,9 @@ func (n *Node) sync() {
 		}
 	}
 	n.rules, n.chains = rules, chains
+	if n.p.measure != nil {
+		n.p.measure.synced(n)
+	}
 }
 
 // chainKey names a chain of endpoints: a Service port, all its endpoints

@@ -176,7 +176,9 @@ func forget(Response) {}
 
 // Do sends req and runs the simulation until it ends, as a client that
 // waits for its answer: virtual time moves on meanwhile, and whatever else
-// is scheduled in that time happens.
+// is scheduled in that time happens. If a check installed with
+// [cluster.Sim.Observe] fails meanwhile, Do stops there and returns its
+// [*cluster.ObservedError].
 func (p *Proxies) Do(req Request) (Response, error) {
 	var resp Response
 	got := false
@@ -184,6 +186,9 @@ func (p *Proxies) Do(req Request) (Response, error) {
 		return Response{}, err
 	}
 	for !got && p.s.Step() {
+	}
+	if err := p.s.ObservedErr(); err != nil {
+		return Response{}, err
 	}
 	return resp, nil
 }
