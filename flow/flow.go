@@ -87,7 +87,15 @@ func (r *run) until(what string, cond func() bool) error {
 	checked := start
 	for n := 0; !cond(); n++ {
 		for {
-			if r.c.Now() > deadline || n >= limit || !r.c.Step() {
+			if r.c.Now() > deadline || n >= limit {
+				return fmt.Errorf("%w: %s (waited %s)", ErrTimeout, what, r.c.Now().Sub(start))
+			}
+			if !r.c.Step() {
+				// A check of the test's (Sim.Observe) stopped the run, or
+				// nothing is left to happen.
+				if err := r.c.ObservedErr(); err != nil {
+					return err
+				}
 				return fmt.Errorf("%w: %s (waited %s)", ErrTimeout, what, r.c.Now().Sub(start))
 			}
 			n++

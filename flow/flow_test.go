@@ -1,6 +1,7 @@
 package flow_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -214,4 +215,24 @@ func TestRollingUpdateUnderLoad(t *testing.T) {
 			assert.Equal(t, tc.lossy, rep.Tally.Total().Failed() > 0)
 		})
 	}
+}
+
+// A check the test registers with Sim.Observe stops a flow where it
+// fails, and the flow returns the check's error rather than a timeout.
+func TestFlowStopsAtAFailedCheck(t *testing.T) {
+	c := newWorld(t, world{Seed: 1, Nodes: 2, Blue: 2, Green: 2})
+	stopAt := c.Now().Add(2 * time.Second)
+	boom := errors.New("invariant broken")
+	stop := c.Observe(cluster.Observer{AfterEvent: func(e cluster.TraceEntry) error {
+		if c.Now() >= stopAt {
+			return boom
+		}
+		return nil
+	}})
+	defer stop()
+	_, err := flow.BlueGreen{Service: "web", Blue: "blue", Green: "green", WaitForProxies: true, Load: load(40, 10*time.Second)}.Run(c)
+	var oe *cluster.ObservedError
+	require.ErrorAs(t, err, &oe)
+	require.ErrorIs(t, err, boom)
+	assert.False(t, errors.Is(err, flow.ErrTimeout))
 }

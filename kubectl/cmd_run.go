@@ -303,10 +303,17 @@ func waitForPod(c *Client, ns, name string, timeout time.Duration) (*cluster.Pod
 			return nil, errors.New("pod ran to completion")
 		}
 		if c.s.Now() >= deadline || steps >= maxWaitSteps || c.s.Pending() == 0 {
-			_ = c.s.RunUntil(deadline)
+			if err := c.s.RunUntil(deadline); err != nil {
+				return nil, err
+			}
 			return nil, fmt.Errorf("timed out waiting for the condition")
 		}
-		c.s.Step()
+		if !c.s.Step() {
+			// A check of the test's (Sim.Observe) stopped the run.
+			if err := c.s.ObservedErr(); err != nil {
+				return nil, err
+			}
+		}
 	}
 }
 
