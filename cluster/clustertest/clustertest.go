@@ -41,6 +41,25 @@
 //
 // and replay a failure with the -rapid.seed or -rapid.failfile rapid
 // prints.
+//
+// # The harness
+//
+// [Check] runs a property under rapid on a drawn cluster; [H.Always]
+// runs checkers after every event through Sim.Observe, [H.Do] records
+// actions, [H.Load] sends traffic. A failure prints one counter-example:
+// the seed and svcsim version, a replay command, the shrunk actions as a
+// Go test body and as a kubectl script for svcsim run, the state after
+// each step (endpoints, each node's proxy table), the first failed
+// request and the end of the trace.
+//
+// # Exhaustive small worlds
+//
+// [Exhaust] runs a small scenario once for every combination of prompt
+// or late delivery of its first K watch deliveries (2^K worlds, K = 8 by
+// default, at most 20), stops at the first world that fails and names
+// the late deliveries; its result counts the worlds explored and the
+// distinct orders (by Sim.Digest). The blue-green test in exhaust_test.go
+// shows it; SVCSIM_EXHAUST_CHOICES=12 searches deeper.
 package clustertest
 
 import (
