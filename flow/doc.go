@@ -63,5 +63,5 @@
 // running the simulation event by event and acts at the event that made
 // its condition true, as a watching controller would. Whether a node's
 // proxy has programmed the new endpoints is read from its rules with
-// [proxy.Node.Programmed], which draws nothing and schedules nothing.
+// [proxy.Node.Rule], which draws nothing and schedules nothing.
 package flow

@@ -187,7 +187,11 @@ func (r *run) routes(svc *cluster.Service, fn func(node string, eps []proxy.Endp
 			continue
 		}
 		for _, sp := range svc.Spec.Ports {
-			eps, ok := x.Programmed(svc.Namespace, svc.Name, sp.Port)
+			rule, ok := x.Rule(svc.Namespace, svc.Name, sp.Port)
+			eps := rule.Endpoints
+			if rule.Reject {
+				eps = nil // a refusing rule sends nowhere
+			}
 			if !fn(n.Name, eps, ok) {
 				return
 			}

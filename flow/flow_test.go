@@ -114,8 +114,8 @@ func TestFlowsRefuseBadConfigurations(t *testing.T) {
 }
 
 // Reading what the proxies programmed changes nothing: a flow run with
-// Programmed read on every node every 10 ms has the digest of one without.
-func TestProgrammedChangesNothing(t *testing.T) {
+// Rule read on every node every 10 ms has the digest of one without.
+func TestRuleReadChangesNothing(t *testing.T) {
 	digest := func(look bool) string {
 		c := newWorld(t, world{Seed: 3, Nodes: 3, Blue: 3, Green: 3})
 		tally, err := c.Proxies.Generate(*load(100, 5*time.Second))
@@ -127,9 +127,8 @@ func TestProgrammedChangesNothing(t *testing.T) {
 			require.NoError(t, c.RunFor(10*time.Millisecond))
 			if look {
 				for _, n := range []string{"node-1", "node-2", "node-3"} {
-					eps, ok := c.Proxies.Node(n).Programmed("default", "web", 80)
-					if ok {
-						seen += len(eps)
+					if rule, ok := c.Proxies.Node(n).Rule("default", "web", 80); ok {
+						seen += len(rule.Endpoints)
 					}
 				}
 			}
