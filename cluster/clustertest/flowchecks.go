@@ -209,7 +209,16 @@ func ZeroFailures(t *proxy.Tally) error {
 	if tot.Failed() == 0 {
 		return nil
 	}
-	return &Violation{Invariant: "ZeroFailures", Detail: fmt.Sprintf("%d of %d requests failed: %d refused, %d timed out, %d reset, %d unresolved, %d server errors",
+	// The violation is dated by the interval in which the first failed
+	// request was sent.
+	var at cluster.Time
+	for _, iv := range t.Series() {
+		if iv.Failed() > 0 {
+			at = iv.Start
+			break
+		}
+	}
+	return &Violation{Invariant: "ZeroFailures", At: at, Detail: fmt.Sprintf("%d of %d requests failed: %d refused, %d timed out, %d reset, %d unresolved, %d server errors",
 		tot.Failed(), tot.Total(), tot.Refused, tot.TimedOut, tot.Reset, tot.Unresolved, tot.ServerErrors)}
 }
 

@@ -208,9 +208,12 @@ func TestTallyChecks(t *testing.T) {
 
 	require.NoError(t, c.Delete(cluster.KindService, "default", "web", cluster.DeleteOptions{}))
 	clustertest.Settle(t, c.Sim)
+	failedFrom := c.Now()
 	bad := load(svc.Spec.ClusterIP)
 	require.ErrorAs(t, clustertest.ZeroFailures(bad), &v)
 	assert.Contains(t, v.Detail, "300 of 300 requests failed")
+	assert.Equal(t, bad.Series()[0].Start, v.At, "dated by the first failing interval")
+	assert.GreaterOrEqual(t, v.At, failedFrom)
 	require.ErrorAs(t, clustertest.ShareWithin(bad, nil, 0.1), &v)
 
 	for _, tt := range []struct {
