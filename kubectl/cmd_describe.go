@@ -39,12 +39,7 @@ func runDescribe(c *Client, x *call) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range req.refs {
-		if r.typ.kind == cluster.KindEndpoints {
-			fmt.Fprint(x.io.Err, endpointsWarning)
-			break
-		}
-	}
+	warnEndpoints(x, req)
 	got, errs := c.fetchAll(req)
 	var objs []cluster.Object
 	for _, f := range got {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/svcsim/svcsim/cluster"
 	"github.com/svcsim/svcsim/selector"
@@ -73,12 +72,7 @@ func runGet(c *Client, x *call) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range req.refs {
-		if r.typ.kind == cluster.KindEndpoints {
-			fmt.Fprint(x.io.Err, endpointsWarning)
-			break
-		}
-	}
+	warnEndpoints(x, req)
 	got, errs := c.fetchAll(req)
 	if !humanReadable(fv) {
 		return c.printGeneric(x, req, got, errs)
@@ -316,6 +310,17 @@ func (c *Client) printTables(x *call, req *getRequest, got []fetched, errs []err
 	return errors.Join(errs...)
 }
 
+// warnEndpoints prints kubectl's deprecation warning, once, when the
+// command names v1 Endpoints.
+func warnEndpoints(x *call, req *getRequest) {
+	for _, r := range req.refs {
+		if r.typ.kind == cluster.KindEndpoints {
+			fmt.Fprint(x.io.Err, endpointsWarning)
+			return
+		}
+	}
+}
+
 // writeRows is writeTable, without the header when header is nil
 // (--no-headers). Column widths then come from the rows alone, as they do
 // in kubectl, which pads the first row as it would have padded a header.
@@ -323,16 +328,7 @@ func writeRows(w io.Writer, header []string, rows [][]string) error {
 	if header != nil {
 		return writeTable(w, header, rows)
 	}
-	var b strings.Builder
-	for _, row := range rows {
-		b.WriteString(strings.Join(row, "\t"))
-		b.WriteByte('\n')
-	}
-	tw := tabwriter.NewWriter(w, 6, 4, 3, ' ', 0)
-	if _, err := io.WriteString(tw, b.String()); err != nil {
-		return err
-	}
-	return tw.Flush()
+	return writeTabbed(w, rows)
 }
 
 // typeTable builds one type's table from the printers, decorated as

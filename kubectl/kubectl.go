@@ -224,15 +224,12 @@ func (k *Client) Label(kind cluster.Kind, name string, args ...string) error {
 // before any is changed, so a failure changes nothing.
 func (k *Client) LabelSelected(kind cluster.Kind, sel string, args ...string) error {
 	k.check()
-	if err := knownKind(kind); err != nil {
-		return err
-	}
-	parsed, err := selector.Parse(sel)
+	objs, err := k.selected(kind, sel)
 	if err != nil {
 		return err
 	}
 	var names []string
-	for _, o := range k.s.List(kind, k.scope(kind), parsed) {
+	for _, o := range objs {
 		names = append(names, o.Meta().Name)
 	}
 	if len(names) == 0 {
@@ -240,6 +237,19 @@ func (k *Client) LabelSelected(kind cluster.Kind, sel string, args ...string) er
 		return nil
 	}
 	return k.label(kind, names, args)
+}
+
+// selected lists the objects of kind in the client's scope that the
+// selector sel (kubectl's -l syntax) matches.
+func (k *Client) selected(kind cluster.Kind, sel string) ([]cluster.Object, error) {
+	if err := knownKind(kind); err != nil {
+		return nil, err
+	}
+	parsed, err := selector.Parse(sel)
+	if err != nil {
+		return nil, err
+	}
+	return k.s.List(kind, k.scope(kind), parsed), nil
 }
 
 // knownKind refuses a kind the store does not hold, so that a selection
@@ -336,10 +346,7 @@ func (k *Client) Delete(kind cluster.Kind, name string, opts cluster.DeleteOptio
 // (kubectl delete KIND -l SEL).
 func (k *Client) DeleteSelected(kind cluster.Kind, sel string, opts cluster.DeleteOptions) error {
 	k.check()
-	if err := knownKind(kind); err != nil {
-		return err
-	}
-	parsed, err := selector.Parse(sel)
+	objs, err := k.selected(kind, sel)
 	if err != nil {
 		return err
 	}
@@ -347,7 +354,6 @@ func (k *Client) DeleteSelected(kind cluster.Kind, sel string, opts cluster.Dele
 		return &cluster.StatusError{Op: "delete", Kind: kind, Namespace: k.scope(kind), Err: cluster.ErrInvalid,
 			Causes: []cluster.FieldError{{Field: "gracePeriodSeconds", Type: "Invalid value", Value: *opts.GracePeriodSeconds, Detail: "must be greater than or equal to 0"}}}
 	}
-	objs := k.s.List(kind, k.scope(kind), parsed)
 	if len(objs) == 0 {
 		k.say("No resources found")
 		return nil

@@ -114,8 +114,14 @@ func writeTable(w io.Writer, header []string, rows [][]string) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	return writeTabbed(w, append([][]string{header}, rows...))
+}
+
+// writeTabbed aligns rows in columns with kubectl's printer settings:
+// minimum width 6, tab width 4, padding 3.
+func writeTabbed(w io.Writer, rows [][]string) error {
 	var b strings.Builder
-	for _, row := range append([][]string{header}, rows...) {
+	for _, row := range rows {
 		b.WriteString(strings.Join(row, "\t"))
 		b.WriteByte('\n')
 	}
